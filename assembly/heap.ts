@@ -1,0 +1,440 @@
+// The general heap: TLSF free lists with two-level bitmaps, boundary tags, immediate coalescing.
+// Every public entry point is O(1): no loop depends on the number of live or free blocks.
+// Layout, size classes and status codes: see layout.ts.
+
+import {
+  FREE, LEFTFREE, TAGS, HEADER, GRANULE, MIN_BLOCK, B_PREV, B_NEXT, MAX_REQUEST, MAX_ALIGN,
+  SL_BITS, SL_COUNT, SMALL_LIMIT, FL_SHIFT, FL_COUNT, CANARY,
+  R_MAGIC, R_MAGIC_VALUE, R_SECRET, R_HEAP_START, R_TAIL, R_MAX_PAGES, R_USED, R_PEAK, R_LIVE,
+  R_FREE_BLOCKS, R_FREE_BYTES, R_GENERATION, R_FL_MAP,
+  R_FLAGS, R_SL_MAP, R_HEADS, ROOT, ROOT_SIZE,
+  OK, E_NOT_A_BLOCK, E_DOUBLE_FREE, E_NEIGHBOUR, E_RANGE, E_ARGUMENT, E_POISON,
+  rootGet, rootSet, infoOf, sizeOf, setInfo, setHeader, headerValid, msb, fault,
+} from "./layout";
+import { poison, firstPoisonFault, writeCanary, canaryValid } from "./debug";
+
+// ── Size classes ────────────────────────────────────────────────────────────────────────────────
+
+/** The class (fl << SL_BITS | sl) a free block of `size` bytes is filed under. */
+// @ts-ignore: decorator
+@inline export function classOf(size: u32): u32 {
+  if (size < SMALL_LIMIT) return size >> 3;
+  const m = msb(size);
+  return ((m - FL_SHIFT) << SL_BITS) | ((size >> (m - SL_BITS)) & (SL_COUNT - 1));
+}
+
+/** The smallest class whose every block holds `size` bytes (TLSF rounds the request up). */
+// @ts-ignore: decorator
+@inline function searchClassOf(size: u32): u32 {
+  if (size < SMALL_LIMIT) return size >> 3;
+  return classOf(size + (1 << (msb(size) - SL_BITS)) - 1);
+}
+
+// @ts-ignore: decorator
+@inline function headAt(cls: u32): u32 { return ROOT + R_HEADS + (cls << 2); }
+// @ts-ignore: decorator
+@inline function slMapAt(fl: u32): u32 { return ROOT + R_SL_MAP + (fl << 2); }
+
+/** Block size for a request of `size` bytes: header, canary (debug), rounded to the granule. */
+// @ts-ignore: decorator
+@inline function blockSizeFor(size: u32): u32 {
+  const need = (size + HEADER + CANARY + GRANULE - 1) & ~(GRANULE - 1);
+  return need < MIN_BLOCK ? MIN_BLOCK : need;
+}
+
+// ── Free lists ──────────────────────────────────────────────────────────────────────────────────
+
+/** Files the free block `b` (header already written) at the head of its class list. */
+export function insert(b: u32, size: u32): void {
+  const cls = classOf(size);
+  const h = headAt(cls);
+  const head = load<u32>(h);
+  store<u32>(b, 0, B_PREV);
+  store<u32>(b, head, B_NEXT);
+  if (head) {
+    store<u32>(head, b, B_PREV);
+  } else {
+    const fl = cls >> SL_BITS;
+    rootSet(R_FL_MAP, rootGet(R_FL_MAP) | (1 << fl));
+    store<u32>(slMapAt(fl), load<u32>(slMapAt(fl)) | (1 << (cls & (SL_COUNT - 1))));
+  }
+  store<u32>(h, b);
+  rootSet(R_FREE_BLOCKS, rootGet(R_FREE_BLOCKS) + 1);
+  rootSet(R_FREE_BYTES, rootGet(R_FREE_BYTES) + size);
+}
+
+/** Unlinks the free block `b` of `size` bytes from its class list. */
+export function remove(b: u32, size: u32): void {
+  const cls = classOf(size);
+  const prev = load<u32>(b, B_PREV);
+  const next = load<u32>(b, B_NEXT);
+  if (next) store<u32>(next, prev, B_PREV);
+  if (prev) {
+    store<u32>(prev, next, B_NEXT);
+  } else {
+    store<u32>(headAt(cls), next);
+    if (!next) {
+      const fl = cls >> SL_BITS;
+      const sl = load<u32>(slMapAt(fl)) & ~(1 << (cls & (SL_COUNT - 1)));
+      store<u32>(slMapAt(fl), sl);
+      if (!sl) rootSet(R_FL_MAP, rootGet(R_FL_MAP) & ~(1 << fl));
+    }
+  }
+  rootSet(R_FREE_BLOCKS, rootGet(R_FREE_BLOCKS) - 1);
+  rootSet(R_FREE_BYTES, rootGet(R_FREE_BYTES) - size);
+}
+
+/** A free block of at least `size` bytes, or 0: two bitmap scans, no list walk. */
+function search(size: u32): u32 {
+  const cls = searchClassOf(size);
+  let fl = cls >> SL_BITS;
+  if (fl >= FL_COUNT) return 0;
+  let slMap = load<u32>(slMapAt(fl)) & (<u32>-1 << (cls & (SL_COUNT - 1)));
+  if (!slMap) {
+    const flMap = rootGet(R_FL_MAP) & (<u32>-1 << (fl + 1));
+    if (!flMap) return 0;
+    fl = ctz<u32>(flMap);
+    slMap = load<u32>(slMapAt(fl));
+  }
+  return load<u32>(headAt((fl << SL_BITS) | ctz<u32>(slMap)));
+}
+
+// ── Faults ──────────────────────────────────────────────────────────────────────────────────────
+
+/** Records a failed allocation (code OK means: out of memory) and returns the null pointer. */
+function failed(code: u32, addr: u32, info: u32): u32 {
+  fault(code, addr, info);
+  return 0;
+}
+
+// ── Turning free blocks into used ones and back ─────────────────────────────────────────────────
+
+function addUsed(size: u32): void {
+  const used = rootGet(R_USED) + size;
+  rootSet(R_USED, used);
+  if (used > rootGet(R_PEAK)) rootSet(R_PEAK, used);
+}
+
+/**
+ * Makes the first `need` bytes of the (already unlinked) free block `b` a used block and files
+ * the rest as a new free block when it is big enough to be one.
+ */
+function carve(b: u32, need: u32): void {
+  const info = infoOf(b);
+  let size = info & ~TAGS;
+  const rest = size - need;
+  if (rest >= MIN_BLOCK) {
+    setHeader(b, need, info & LEFTFREE);
+    const r = b + need;
+    setHeader(r, rest, FREE);
+    store<u32>(r + rest - 4, r);
+    insert(r, rest);
+    size = need; // the block after r keeps LEFTFREE: its left neighbour (now r) is still free
+  } else {
+    setInfo(b, info & ~FREE);
+    const after = b + size;
+    setInfo(after, infoOf(after) & ~LEFTFREE);
+  }
+  addUsed(size);
+  rootSet(R_LIVE, rootGet(R_LIVE) + 1);
+  if (DEBUG) writeCanary(b, size);
+}
+
+/**
+ * Takes the free block `b` for a request of `need` bytes. Debug builds first verify that nobody
+ * wrote into the block since it was freed; a fault re-poisons it (the heap stays usable).
+ */
+function take(b: u32, need: u32): u32 {
+  if (DEBUG) {
+    const size = sizeOf(b);
+    const end = need + MIN_BLOCK <= size ? b + need : b + size - 4;
+    const bad = firstPoisonFault(b + 16, end);
+    if (bad) {
+      poison(b + 16, b + size - 4);
+      return failed(E_POISON, b + HEADER, bad - b - HEADER);
+    }
+  }
+  remove(b, sizeOf(b));
+  carve(b, need);
+  return b + HEADER;
+}
+
+/**
+ * Returns the block `b` of `size` bytes (not counted as used any more) to the free lists,
+ * merging it with a free right and left neighbour. Callers have validated the neighbours.
+ */
+export function release(b: u32, size: u32): void {
+  let info = infoOf(b);
+  let start = b;
+  let total = size;
+  const right = b + size;
+  const rinfo = infoOf(right);
+  if (rinfo & FREE) {
+    const rsize = rinfo & ~TAGS;
+    remove(right, rsize);
+    total += rsize;
+  }
+  if (info & LEFTFREE) {
+    const left = load<u32>(b - 4);
+    const lsize = sizeOf(left);
+    remove(left, lsize);
+    setInfo(b, info | FREE); // the stale header now reads "free": a later free(b) is a double free
+    start = left;
+    total += lsize;
+    info = infoOf(left);
+  }
+  if (DEBUG) {
+    // Everything but the merged block's own header, links and back word becomes poison.
+    poison(start == b ? b + 16 : b - 4, right); // b - 4: the left block's old back word
+    if (rinfo & FREE) poison(right, right + 16);
+  }
+  setHeader(start, total, FREE | (info & LEFTFREE));
+  store<u32>(start + total - 4, start);
+  const after = start + total;
+  setInfo(after, infoOf(after) | LEFTFREE);
+  insert(start, total);
+}
+
+/**
+ * Validates a user pointer: in range, aligned, a live block of this heap, canary intact.
+ * Returns OK or a status code (and records the fault).
+ */
+export function validate(u: u32): u32 {
+  const b = u - HEADER;
+  if ((u & (GRANULE - 1)) || u < rootGet(R_HEAP_START) + HEADER || b >= rootGet(R_TAIL)) {
+    return fault(E_RANGE, u, 0);
+  }
+  if (!headerValid(b)) return fault(E_NOT_A_BLOCK, u, 0);
+  const info = infoOf(b);
+  if (info & FREE) return fault(E_DOUBLE_FREE, u, 0);
+  if (DEBUG) {
+    const c = canaryValid(b, info & ~TAGS);
+    if (c) return c;
+  }
+  return OK;
+}
+
+/**
+ * Checks what freeing the used block `b` will touch: the right neighbour's header (an overflow
+ * out of `b` lands there first) and, when LEFTFREE says so, the left neighbour.
+ */
+function neighboursValid(b: u32, size: u32, info: u32): u32 {
+  const right = b + size;
+  if (!headerValid(right)) return fault(E_NEIGHBOUR, b + HEADER, right);
+  if (info & LEFTFREE) {
+    const left = load<u32>(b - 4);
+    if (
+      left < rootGet(R_HEAP_START) || left >= b || (left & (GRANULE - 1)) ||
+      !headerValid(left) || left + sizeOf(left) != b || !(infoOf(left) & FREE)
+    ) return fault(E_NEIGHBOUR, b + HEADER, left);
+  }
+  return OK;
+}
+
+// ── Growth ──────────────────────────────────────────────────────────────────────────────────────
+
+/** Extends the heap to `pages` pages of memory: the new space becomes (or joins) a free block. */
+function extend(pages: u32): void {
+  const tail = rootGet(R_TAIL);
+  const newTail = (pages << 16) - HEADER;
+  setHeader(newTail, 0, 0);
+  const size = newTail - tail;
+  setHeader(tail, size, infoOf(tail) & LEFTFREE);
+  rootSet(R_TAIL, newTail);
+  rootSet(R_GENERATION, rootGet(R_GENERATION) + 1);
+  release(tail, size);
+}
+
+/** Grows memory so that a block of `need` bytes can be found; false when the limit forbids it. */
+function grow(need: u32): bool {
+  const tail = rootGet(R_TAIL);
+  // A block of this size is always found by search(need) (it rounds the class up).
+  let want = <u64>need + (need >= SMALL_LIMIT ? (1 << (msb(need) - SL_BITS)) : 0);
+  const tailInfo = infoOf(tail);
+  if (tailInfo & LEFTFREE) {
+    const leftSize = sizeOf(load<u32>(tail - 4));
+    want = want > leftSize ? want - leftSize : MIN_BLOCK;
+  }
+  const cur = <u32>memory.size();
+  const endNeeded = <u64>tail + HEADER + want + HEADER;
+  const pagesNeeded = <u32>((endNeeded + 0xFFFF) >> 16) - cur;
+  const limit = rootGet(R_MAX_PAGES);
+  if (<u64>cur + pagesNeeded > <u64>limit) return false;
+  // Grow by at least 1/8 of the heap: fewer growth events, footprint within 1.125×.
+  let add = max<u32>(pagesNeeded, cur >> 3);
+  if (cur + add > limit) add = limit - cur;
+  if (memory.grow(add) < 0) {
+    add = pagesNeeded;
+    if (memory.grow(add) < 0) return false;
+  }
+  extend(cur + add);
+  return true;
+}
+
+// ── The entry points (exported from index.ts) ───────────────────────────────────────────────────
+
+/** Allocates `size` bytes aligned to `align` (a power of two); 0 and a fault code on failure. */
+export function alloc(size: u32, align: u32): u32 {
+  if (size > MAX_REQUEST) return failed(E_ARGUMENT, 0, size);
+  const need = blockSizeFor(size);
+  if (align <= GRANULE) {
+    // Fast path: an exact-fit small class that is not empty.
+    if (need < SMALL_LIMIT) {
+      const b = load<u32>(headAt(need >> 3));
+      if (b) return take(b, need);
+    }
+    return allocSlow(need);
+  }
+  return allocAligned(need, align);
+}
+
+function allocSlow(need: u32): u32 {
+  let b = search(need);
+  if (!b) {
+    if (!grow(need)) return failed(OK, 0, need);
+    b = search(need);
+  }
+  return take(b, need);
+}
+
+function allocAligned(need: u32, align: u32): u32 {
+  if ((align & (align - 1)) || align > MAX_ALIGN) return failed(E_ARGUMENT, 0, align);
+  // Room for the block plus a leading gap that is either 0 or a whole free block.
+  const want = need + MIN_BLOCK + align - GRANULE;
+  let b = search(want);
+  if (!b) {
+    if (!grow(want)) return failed(OK, 0, want);
+    b = search(want);
+  }
+  const info = infoOf(b);
+  const size = info & ~TAGS;
+  if (DEBUG) {
+    const bad = firstPoisonFault(b + 16, b + size - 4);
+    if (bad) {
+      poison(b + 16, b + size - 4);
+      return failed(E_POISON, b + HEADER, bad - b - HEADER);
+    }
+  }
+  remove(b, size);
+  let u = (b + HEADER + align - 1) & ~(align - 1);
+  if (u - HEADER != b && u - HEADER - b < MIN_BLOCK) {
+    u = (b + HEADER + MIN_BLOCK + align - 1) & ~(align - 1);
+  }
+  const b1 = u - HEADER;
+  if (b1 != b) {
+    const lead = b1 - b;
+    setHeader(b, lead, FREE | (info & LEFTFREE));
+    store<u32>(b1 - 4, b);
+    insert(b, lead);
+    setHeader(b1, size - lead, LEFTFREE);
+  }
+  carve(b1, need);
+  return u;
+}
+
+/** Frees the block at user pointer `u`; returns OK or a status code (nothing changed then). */
+export function free(u: u32): u32 {
+  const r = validate(u);
+  if (r) return r;
+  const b = u - HEADER;
+  const info = infoOf(b);
+  const size = info & ~TAGS;
+  const n = neighboursValid(b, size, info);
+  if (n) return n;
+  rootSet(R_USED, rootGet(R_USED) - size);
+  rootSet(R_LIVE, rootGet(R_LIVE) - 1);
+  release(b, size);
+  return OK;
+}
+
+/**
+ * Resizes the block at `u` to hold `size` bytes: in place when shrinking or when the right
+ * neighbour is free and big enough, else by moving (8-aligned). Returns the pointer, 0 when out of
+ * memory, or a status code 1…7 (nothing changed then).
+ */
+export function realloc(u: u32, size: u32): u32 {
+  if (size > MAX_REQUEST) return fault(E_ARGUMENT, u, size);
+  const r = validate(u);
+  if (r) return r;
+  const b = u - HEADER;
+  const info = infoOf(b);
+  const cur = info & ~TAGS;
+  const need = blockSizeFor(size);
+  const n = neighboursValid(b, cur, info);
+  if (n) return n;
+  if (need <= cur) {
+    if (cur - need >= MIN_BLOCK) {
+      setHeader(b, need, info & LEFTFREE);
+      const t = b + need;
+      setHeader(t, cur - need, 0);
+      rootSet(R_USED, rootGet(R_USED) - (cur - need));
+      release(t, cur - need);
+      if (DEBUG) writeCanary(b, need);
+    }
+    return u;
+  }
+  const right = b + cur;
+  const rinfo = infoOf(right);
+  const total = cur + (rinfo & ~TAGS);
+  if ((rinfo & FREE) && total >= need) {
+    if (DEBUG) {
+      const bad = firstPoisonFault(right + 16, right + (rinfo & ~TAGS) - 4);
+      if (bad) {
+        poison(right + 16, right + (rinfo & ~TAGS) - 4);
+        return fault(E_POISON, right + HEADER, bad - right - HEADER);
+      }
+    }
+    // Absorb the right neighbour, then carve the request out of the union like a fresh block.
+    remove(right, rinfo & ~TAGS);
+    rootSet(R_USED, rootGet(R_USED) - cur);
+    rootSet(R_LIVE, rootGet(R_LIVE) - 1);
+    setHeader(b, total, info & LEFTFREE);
+    carve(b, need);
+    return u;
+  }
+  const nu = alloc(size, GRANULE);
+  if (!nu) return 0;
+  memory.copy(nu, u, min<u32>(cur - HEADER - CANARY, size));
+  // free() cannot fail here: u and its neighbours were validated and nothing touched them since.
+  free(u);
+  return nu;
+}
+
+/** Bytes usable at `u` (≥ the requested size), or a status code 1…7. */
+export function usableSize(u: u32): u32 {
+  const r = validate(u);
+  if (r) return r;
+  return sizeOf(u - HEADER) - HEADER - CANARY;
+}
+
+/** Grows memory now so that `size` bytes can be allocated later without growing; 1 or 0. */
+export function reserve(size: u32): u32 {
+  if (size > MAX_REQUEST) return 0;
+  const need = blockSizeFor(size);
+  return search(need) || grow(need) ? 1 : 0;
+}
+
+/**
+ * Initialises a heap in this memory, or attaches to the one already there (returns 1).
+ * `secret` seeds the header check words; `maxPages` caps growth (≤ 65535).
+ */
+export function init(initialPages: u32, maxPages: u32, secret: u32, flags: u32): u32 {
+  if (rootGet(R_MAGIC) == R_MAGIC_VALUE) return 1;
+  memory.fill(ROOT, 0, ROOT_SIZE);
+  if (maxPages > 65535) maxPages = 65535;
+  const have = <u32>memory.size();
+  if (initialPages > maxPages) initialPages = maxPages;
+  if (initialPages > have && memory.grow(initialPages - have) < 0) return E_ARGUMENT;
+  rootSet(R_SECRET, secret | 1);
+  rootSet(R_MAX_PAGES, maxPages);
+  rootSet(R_FLAGS, flags | (DEBUG ? 1 : 0)); // bit 0: the debug build made this heap
+  const start = (<u32>__heap_base + GRANULE - 1) & ~(GRANULE - 1);
+  rootSet(R_HEAP_START, start);
+  // Start as one zero-size "used" block, then extend() turns all memory after it into free space.
+  rootSet(R_TAIL, start);
+  setHeader(start, 0, 0);
+  extend(<u32>memory.size());
+  rootSet(R_GENERATION, 0);
+  rootSet(R_MAGIC, R_MAGIC_VALUE);
+  return OK;
+}

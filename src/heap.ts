@@ -1,0 +1,406 @@
+// class Heap: the public face of the allocator. Checks arguments, calls the wasm module once per
+// operation, turns status codes into typed errors, and keeps the whole-memory views current.
+
+import * as abi from './abi.js';
+import { Arena } from './arena.js';
+import { InvalidPointerError, OutOfMemoryError } from './errors.js';
+import { errorFor, hex } from './faults.js';
+import { MemoryViews, makeBufferResizable, type TypedArrayConstructor, type TypedArrayOf } from './views.js';
+import { type Exports, type ModuleKind, importsMemory, instantiate, moduleAsync, moduleSync } from './wasm.js';
+
+export interface HeapOptions {
+  /** Memory to start with, rounded up to 64 KiB pages. Default 1 MiB. */
+  initialBytes?: number;
+  /** The heap never grows past this. Default 1 GiB. `initialBytes === maximumBytes`: fixed size. */
+  maximumBytes?: number;
+  /** Put the heap in a SharedArrayBuffer-backed memory (views never detach; postable to workers). */
+  shared?: boolean;
+  /** Use the debug build: canaries after blocks, poisoned free memory, use-after-free detection. */
+  debug?: boolean;
+  /** With `shared`: an existing shared memory; attaches to the heap in it, or makes one there. */
+  memory?: WebAssembly.Memory;
+}
+
+/** What `heap.stats()` reports. Byte counts include the 8-byte block headers. */
+export interface HeapStats {
+  /** Bytes the heap spans (blocks + tail sentinel); grows with memory. */
+  heapBytes: number;
+  /** Bytes of wasm memory (the heap plus its control block). */
+  memoryBytes: number;
+  maximumBytes: number;
+  usedBytes: number;
+  freeBytes: number;
+  peakUsedBytes: number;
+  liveBlocks: number;
+  freeBlocks: number;
+  /** Size of the largest free block (the largest request that needs no growth is ≤ this - 8). */
+  largestFreeBlock: number;
+  /** Number of memory growths so far (see `heap.generation`). */
+  generation: number;
+  debug: boolean;
+  shared: boolean;
+  /** True when views made by allocArray survive growth (shared or resizable buffer). */
+  stableViews: boolean;
+}
+
+const DEFAULT_INITIAL = 1 << 20;
+const DEFAULT_MAXIMUM = 1 << 30;
+
+/**
+ * A manual-memory heap in WebAssembly linear memory: O(1) alloc/free, typed views, bump arenas.
+ *
+ * ```ts
+ * const heap = new Heap({ initialBytes: 1 << 20 });
+ * const p = heap.alloc(1024);          // byte address
+ * heap.f32[p >> 2] = 1.5;              // whole-memory views
+ * const buf = heap.allocArray(Float32Array, 128);
+ * heap.free(buf); heap.free(p);
+ * ```
+ */
+export class Heap {
+  /** The wasm memory holding the heap. */
+  readonly memory: WebAssembly.Memory;
+  /** True for a heap in shared memory. */
+  readonly shared: boolean;
+  /** True for a heap made by the debug build. */
+  readonly debug: boolean;
+  readonly maximumBytes: number;
+  /** True when allocArray views survive growth (shared memory or a resizable buffer). */
+  readonly stableViews: boolean;
+
+  // Raw exports, held directly: one property load and one call per operation.
+  private readonly _alloc: Exports['alloc'];
+  private readonly _free: Exports['free'];
+  private readonly _realloc: Exports['realloc'];
+  private readonly _calloc: Exports['calloc'];
+  /** @internal */ readonly _x: Exports;
+  /** @internal Word index of the control block in u32 views. */
+  readonly _root: number;
+  private _v: MemoryViews;
+  private _gen: number;
+  /** Buffers views were made over (one per growth for shared memory; one otherwise). */
+  private _buffers: ArrayBufferLike[];
+
+  /** Makes a heap synchronously (the module is compiled once and cached). */
+  constructor(options: HeapOptions = {}, /** @internal from Heap.fromModule */ module?: WebAssembly.Module) {
+    const kind: ModuleKind = options.shared ? 'shared' : options.debug ? 'debug' : 'release';
+    if (options.shared && options.debug) {
+      throw new TypeError('wasm-arena: the debug build has no shared-memory variant; pass shared or debug, not both');
+    }
+    const [initial, maximum] = checkOptions(options);
+    module ??= moduleSync(kind);
+    let memory: WebAssembly.Memory | undefined;
+    if (kind === 'shared') {
+      memory = options.memory ?? new WebAssembly.Memory({ initial, maximum, shared: true });
+    } else if (options.memory) {
+      throw new TypeError('wasm-arena: options.memory is for shared heaps (shared: true)');
+    }
+    const x = instantiate(module, memory);
+    this.memory = memory ?? x.memory!;
+    this.shared = kind === 'shared';
+    this._x = x;
+    this._alloc = x.alloc;
+    this._free = x.free;
+    this._realloc = x.realloc;
+    this._calloc = x.calloc;
+    this.stableViews = this.shared || makeBufferResizable(this.memory, this.shared);
+    this._root = x.root() >>> 2;
+    const secret = (Math.random() * 0x1_0000_0000) >>> 0;
+    if (x.init(initial, maximum, secret, 0) === abi.E_ARGUMENT) {
+      throw new OutOfMemoryError(`new Heap(): could not get ${initial * abi.PAGE} bytes of initial memory`);
+    }
+    this._v = new MemoryViews(this.memory.buffer);
+    this._buffers = [this._v.buffer];
+    this._gen = this._v.u32[this._root + (abi.R_GENERATION >> 2)];
+    this.debug = (this._v.u32[this._root + (abi.R_FLAGS >> 2)] & abi.FLAG_DEBUG) !== 0;
+    this.maximumBytes = this._v.u32[this._root + (abi.R_MAX_PAGES >> 2)] * abi.PAGE;
+  }
+
+  /** Makes a heap, compiling the module asynchronously (preferred on a browser main thread). */
+  static async create(options: HeapOptions = {}): Promise<Heap> {
+    await Heap.compile(options);
+    return new Heap(options);
+  }
+
+  /**
+   * Compiles the allocator module for these options, to post to a Worker or AudioWorklet, where
+   * `Heap.fromModule` instantiates it synchronously.
+   */
+  static compile(options: Pick<HeapOptions, 'shared' | 'debug'> = {}): Promise<WebAssembly.Module> {
+    return moduleAsync(options.shared ? 'shared' : options.debug ? 'debug' : 'release');
+  }
+
+  /** Makes a heap synchronously from a module made by `Heap.compile` (e.g. inside a worklet). */
+  static fromModule(module: WebAssembly.Module, options: HeapOptions = {}): Heap {
+    if (!(module instanceof WebAssembly.Module)) {
+      throw new TypeError(`Heap.fromModule: expected a WebAssembly.Module from Heap.compile(), got ${typeof module}`);
+    }
+    const shared = importsMemory(module);
+    if (options.shared !== undefined && options.shared !== shared) {
+      throw new TypeError(`Heap.fromModule: the module is the ${shared ? 'shared' : 'non-shared'} build; options.shared says otherwise`);
+    }
+    return new Heap({ ...options, shared }, module);
+  }
+
+  // ── Allocation ────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Allocates `bytes` bytes aligned to `align` (a power of two, default 8) and returns the address.
+   * Throws OutOfMemoryError when the heap cannot grow enough.
+   */
+  alloc(bytes: number, align = 8): number {
+    if ((bytes >>> 0) !== bytes || (align !== 8 && !validAlign(align))) badRequest('alloc', bytes, align);
+    const p = this._alloc(bytes, align) >>> 0;
+    if (p === 0) throw this.allocError('alloc', bytes, align);
+    return p;
+  }
+
+  /** Like alloc, but returns 0 instead of throwing when memory is exhausted (for real-time code). */
+  tryAlloc(bytes: number, align = 8): number {
+    if ((bytes >>> 0) !== bytes || (align !== 8 && !validAlign(align))) badRequest('tryAlloc', bytes, align);
+    const p = this._alloc(bytes, align) >>> 0;
+    if (p === 0 && this.faultCode() !== abi.E_OOM) throw this.allocError('tryAlloc', bytes, align);
+    return p;
+  }
+
+  /** Like alloc, and the `bytes` bytes are zeroed. */
+  calloc(bytes: number, align = 8): number {
+    if ((bytes >>> 0) !== bytes || (align !== 8 && !validAlign(align))) badRequest('calloc', bytes, align);
+    const p = this._calloc(bytes, align) >>> 0;
+    if (p === 0) throw this.allocError('calloc', bytes, align);
+    return p;
+  }
+
+  /**
+   * Resizes the block at `p` to `bytes`, preserving its contents; grows in place when the next
+   * block is free. Returns the (possibly new) address; a moved block is 8-byte aligned.
+   * `realloc(0, n)` is `alloc(n)`.
+   */
+  realloc(p: number, bytes: number): number {
+    if ((bytes >>> 0) !== bytes) badRequest('realloc', bytes, 8);
+    if (p === 0) return this.alloc(bytes);
+    checkPointer('realloc', p);
+    const r = this._realloc(p, bytes) >>> 0;
+    if (r > abi.E_ARGUMENT) return r;
+    throw r === abi.E_OOM ? this.allocError('realloc', bytes, 8) : this.error(`realloc(${hex(p)}, ${bytes})`);
+  }
+
+  /** Frees the block at `p` (an address or a view made by allocArray). `free(0)` does nothing. */
+  free(p: number | ArrayBufferView): void {
+    if (typeof p !== 'number') p = this.addressOf(p);
+    if (p === 0) return;
+    checkPointer('free', p);
+    if (this._free(p) !== 0) throw this.error(`free(${hex(p)})`);
+  }
+
+  /** Bytes usable at `p` (at least what was asked for). */
+  usableSize(p: number | ArrayBufferView): number {
+    if (typeof p !== 'number') p = this.addressOf(p);
+    checkPointer('usableSize', p);
+    const n = this._x.usableSize(p) >>> 0;
+    if (n > abi.E_ARGUMENT) return n;
+    throw this.error(`usableSize(${hex(p)})`);
+  }
+
+  /**
+   * Allocates room for `length` elements and returns a view of that type over it; the view owns
+   * the block (`heap.free(view)`). The view is the one object this call creates.
+   */
+  allocArray<C extends TypedArrayConstructor>(Ctor: C, length: number): TypedArrayOf<C> {
+    const bpe = elementSize(Ctor);
+    if ((length >>> 0) !== length || length * bpe > abi.MAX_REQUEST) badLength('allocArray', Ctor, length);
+    const p = this.alloc(length * bpe, bpe > 8 ? bpe : 8);
+    return new Ctor(this._views().buffer as ArrayBuffer, p, length) as TypedArrayOf<C>;
+  }
+
+  /** A view of `length` elements at address `p` over the current memory (it owns nothing). */
+  view<C extends TypedArrayConstructor>(Ctor: C, p: number, length: number): TypedArrayOf<C> {
+    return new Ctor(this._views().buffer as ArrayBuffer, p, length) as TypedArrayOf<C>;
+  }
+
+  /**
+   * The address of a view's first byte; throws InvalidPointerError when the view is not over
+   * this heap's memory or was detached by a growth.
+   */
+  addressOf(view: ArrayBufferView): number {
+    if (!ArrayBuffer.isView(view)) {
+      throw new TypeError(`wasm-arena: expected an address (number) or a typed view, got ${String(view)}`);
+    }
+    const buffer = view.buffer;
+    if (this._views().buffer === buffer || this._buffers.includes(buffer)) return view.byteOffset;
+    throw new InvalidPointerError(
+      buffer.byteLength === 0
+        ? 'the view was detached when memory grew; free it by address (keep heap.addressOf(view)), or see "Growth" in the README'
+        : 'the view is not over this heap\'s memory');
+  }
+
+  /** A bump arena of `bytes` bytes carved from this heap (see Arena). */
+  arena(bytes: number): Arena {
+    if ((bytes >>> 0) !== bytes || bytes > abi.MAX_REQUEST - 16) badRequest('arena', bytes, 8);
+    const a = this._x.arenaCreate(bytes) >>> 0;
+    if (a === 0) throw this.allocError('arena', bytes, 16);
+    return new Arena(this, a);
+  }
+
+  /** Grows memory now so that `bytes` can later be allocated without growing (or throws). */
+  reserve(bytes: number): void {
+    if ((bytes >>> 0) !== bytes) badRequest('reserve', bytes, 8);
+    if (!this._x.reserve(bytes)) throw new OutOfMemoryError(`reserve(${bytes}): cannot grow that far (maximumBytes ${this.maximumBytes})`);
+  }
+
+  // ── Whole-memory views: always current (re-made after a growth, on next access) ──────────
+
+  get u8(): Uint8Array { return this._views().u8; }
+  get i8(): Int8Array { return this._views().i8; }
+  get u16(): Uint16Array { return this._views().u16; }
+  get i16(): Int16Array { return this._views().i16; }
+  get u32(): Uint32Array { return this._views().u32; }
+  get i32(): Int32Array { return this._views().i32; }
+  get f32(): Float32Array { return this._views().f32; }
+  get f64(): Float64Array { return this._views().f64; }
+  get i64(): BigInt64Array { return this._views().i64; }
+  get u64(): BigUint64Array { return this._views().u64; }
+
+  /** Bumped at every memory growth: views made before it may be stale (see README "Growth"). */
+  get generation(): number {
+    return this._views().u32[this._root + (abi.R_GENERATION >> 2)];
+  }
+
+  /** @internal The current views; a detached (length 0) or outgrown view set is re-made. */
+  _views(): MemoryViews {
+    const v = this._v;
+    // Detached views read undefined; shared ones still alias memory and read the new generation.
+    if (v.u32[this._root + (abi.R_GENERATION >> 2)] === this._gen) return v;
+    return this.refreshViews();
+  }
+
+  private refreshViews(): MemoryViews {
+    const v = new MemoryViews(this.memory.buffer);
+    this._v = v;
+    this._gen = v.u32[this._root + (abi.R_GENERATION >> 2)];
+    if (this.shared) this._buffers.push(v.buffer);
+    else this._buffers = [v.buffer];
+    return v;
+  }
+
+  // ── Inspection ──────────────────────────────────────────────────────────────────────────────
+
+  /** Counters and sizes (a new object: call it outside hot loops). */
+  stats(): HeapStats {
+    const m = this._views().u32;
+    const r = this._root;
+    const at = (off: number) => m[r + (off >> 2)];
+    return {
+      heapBytes: at(abi.R_TAIL) + abi.HEADER - at(abi.R_HEAP_START),
+      memoryBytes: this.memory.buffer.byteLength,
+      maximumBytes: this.maximumBytes,
+      usedBytes: at(abi.R_USED),
+      freeBytes: at(abi.R_FREE_BYTES),
+      peakUsedBytes: at(abi.R_PEAK),
+      liveBlocks: at(abi.R_LIVE),
+      freeBlocks: at(abi.R_FREE_BLOCKS),
+      largestFreeBlock: this.largestFreeBlock(),
+      generation: at(abi.R_GENERATION),
+      debug: this.debug,
+      shared: this.shared,
+      stableViews: this.stableViews,
+    };
+  }
+
+  /** Walks the whole heap and verifies every invariant; throws HeapCorruptionError at the first fault. */
+  check(): void {
+    if (this._x.check() !== 0) throw this.error('check()');
+  }
+
+  /** The largest free block: the highest non-empty class, then the largest block in that list. */
+  private largestFreeBlock(): number {
+    const m = this._views().u32;
+    const r = this._root;
+    const flMap = m[r + (abi.R_FL_MAP >> 2)];
+    if (flMap === 0) return 0;
+    const fl = 31 - Math.clz32(flMap);
+    const sl = 31 - Math.clz32(m[r + (abi.R_SL_MAP >> 2) + fl]);
+    let best = 0;
+    for (let b = m[r + (abi.R_HEADS >> 2) + fl * abi.SL_COUNT + sl]; b !== 0; b = m[(b + abi.B_NEXT) >> 2]) {
+      best = Math.max(best, m[b >> 2] & ~abi.TAGS);
+    }
+    return best;
+  }
+
+  // ── Errors (slow paths) ─────────────────────────────────────────────────────────────────────
+
+  private faultCode(): number {
+    return this._views().u32[this._root + (abi.R_FAULT_CODE >> 2)];
+  }
+
+  /** @internal The typed error for the fault the module just recorded. */
+  error(call: string): Error {
+    const m = this._views().u32;
+    const r = this._root;
+    return errorFor(call, {
+      code: m[r + (abi.R_FAULT_CODE >> 2)],
+      addr: m[r + (abi.R_FAULT_ADDR >> 2)],
+      info: m[r + (abi.R_FAULT_INFO >> 2)],
+    });
+  }
+
+  /** @internal Why an allocation returned 0: out of memory (with figures), or another fault. */
+  allocError(call: string, bytes: number, align: number): Error {
+    const what = `${call}(${bytes}${align !== 8 ? `, ${align}` : ''})`;
+    if (this.faultCode() !== abi.E_OOM) return this.error(what);
+    if (bytes > this.maximumBytes) {
+      return new RangeError(`${what}: larger than the heap's maximumBytes (${this.maximumBytes})`);
+    }
+    const s = this.stats();
+    return new OutOfMemoryError(
+      `${what}: out of memory: ${s.usedBytes} bytes in ${s.liveBlocks} live blocks, heap ${s.heapBytes} bytes ` +
+        `of maximumBytes ${s.maximumBytes}, largest free block ${s.largestFreeBlock}`);
+  }
+}
+
+// ── Argument checks (cold: only reached when the fast test fails) ─────────────────────────────
+
+function validAlign(align: number): boolean {
+  return (align >>> 0) === align && align !== 0 && (align & (align - 1)) === 0 && align <= abi.MAX_ALIGN;
+}
+
+function badRequest(call: string, bytes: number, align: number): never {
+  if (typeof bytes !== 'number') throw new TypeError(`${call}: size must be a number, got ${typeof bytes} ${String(bytes)}`);
+  if ((bytes >>> 0) !== bytes) {
+    throw new RangeError(`${call}(${bytes}): size must be an integer from 0 to ${abi.MAX_REQUEST}`);
+  }
+  if (typeof align !== 'number') throw new TypeError(`${call}: alignment must be a number, got ${typeof align}`);
+  throw new RangeError(`${call}(${bytes}, ${align}): alignment must be a power of two from 1 to ${abi.MAX_ALIGN}`);
+}
+
+function badLength(call: string, Ctor: TypedArrayConstructor, length: number): never {
+  throw new RangeError(`${call}(${Ctor.name}, ${length}): length must be an integer and fit in ${abi.MAX_REQUEST} bytes`);
+}
+
+function checkPointer(call: string, p: number): void {
+  if (typeof p !== 'number') throw new TypeError(`${call}: expected an address (number), got ${typeof p}`);
+  if ((p >>> 0) !== p) throw new InvalidPointerError(`${call}(${p}): not an address (must be an integer from 0 to 2^32-1)`, 0);
+}
+
+function elementSize(Ctor: TypedArrayConstructor): number {
+  const n = (Ctor as { BYTES_PER_ELEMENT?: unknown } | undefined)?.BYTES_PER_ELEMENT;
+  if (typeof n !== 'number') throw new TypeError(`allocArray: expected a TypedArray constructor, got ${String(Ctor)}`);
+  return n;
+}
+
+/** initialBytes/maximumBytes → page counts, with the same checks everywhere. */
+function checkOptions(o: HeapOptions): [number, number] {
+  const pages = (name: string, v: number | undefined, dflt: number): number => {
+    const b = v ?? dflt;
+    if (typeof b !== 'number' || !Number.isInteger(b) || b < 0 || b > 65535 * abi.PAGE) {
+      throw new RangeError(`new Heap(): ${name} must be an integer from 0 to ${65535 * abi.PAGE}, got ${String(v)}`);
+    }
+    return Math.max(1, Math.ceil(b / abi.PAGE));
+  };
+  const maximum = pages('maximumBytes', o.maximumBytes, Math.max(DEFAULT_MAXIMUM, o.initialBytes ?? 0));
+  const initial = pages('initialBytes', o.initialBytes, Math.min(DEFAULT_INITIAL, maximum * abi.PAGE));
+  if (initial > maximum) {
+    throw new RangeError(`new Heap(): initialBytes (${o.initialBytes}) exceeds maximumBytes (${o.maximumBytes})`);
+  }
+  return [initial, maximum];
+}

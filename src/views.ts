@@ -1,0 +1,68 @@
+// Typed views over the heap's memory, and what happens to them when memory grows.
+//
+// Growth rule (see README "Growth"):
+// - whole-memory views (heap.u8, heap.f32, …) are re-made on access after a growth: always current;
+// - views from allocArray stay valid when the memory's buffer can grow in place: shared memory
+//   (views never detach), or `memory.toResizableBuffer()` where the engine has it (Chromium ≥ 156,
+//   Node ≥ 26). Elsewhere a growth detaches them (length 0): keep the address, use a fixed-size
+//   heap (initialBytes === maximumBytes), `heap.reserve(bytes)` up front, or re-make views with
+//   `heap.view(Ctor, address, length)` when `heap.generation` changes.
+
+/** Every TypedArray constructor, BigInt64Array and BigUint64Array included. */
+export type TypedArrayConstructor =
+  | Int8ArrayConstructor | Uint8ArrayConstructor | Uint8ClampedArrayConstructor
+  | Int16ArrayConstructor | Uint16ArrayConstructor | Int32ArrayConstructor | Uint32ArrayConstructor
+  | Float32ArrayConstructor | Float64ArrayConstructor
+  | BigInt64ArrayConstructor | BigUint64ArrayConstructor;
+
+/** The array type a constructor makes, e.g. `TypedArrayOf<Float32ArrayConstructor>` = Float32Array. */
+export type TypedArrayOf<C extends TypedArrayConstructor> = InstanceType<C>;
+
+// TypeScript 5.9's lib does not know these yet (WebAssembly JS API, "resizable buffers" proposal).
+interface ResizableMemory {
+  toResizableBuffer?(): ArrayBuffer;
+  toGrowableSharedArrayBuffer?(): SharedArrayBuffer;
+}
+
+/**
+ * Switches `memory` to a buffer that grows in place when the engine supports it, so views never
+ * detach. Returns true when it did.
+ */
+export function makeBufferResizable(memory: WebAssembly.Memory, shared: boolean): boolean {
+  const m = memory as WebAssembly.Memory & ResizableMemory;
+  try {
+    if (!shared && typeof m.toResizableBuffer === 'function') {
+      m.toResizableBuffer();
+      return true;
+    }
+  } catch {
+    // An engine may expose the method and still refuse (e.g. memory without a maximum).
+  }
+  return false;
+}
+
+/** The whole-memory views, made together from one buffer. */
+export class MemoryViews {
+  readonly u8: Uint8Array;
+  readonly i8: Int8Array;
+  readonly u16: Uint16Array;
+  readonly i16: Int16Array;
+  readonly u32: Uint32Array;
+  readonly i32: Int32Array;
+  readonly f32: Float32Array;
+  readonly f64: Float64Array;
+  readonly i64: BigInt64Array;
+  readonly u64: BigUint64Array;
+  constructor(readonly buffer: ArrayBufferLike) {
+    this.u8 = new Uint8Array(buffer);
+    this.i8 = new Int8Array(buffer);
+    this.u16 = new Uint16Array(buffer);
+    this.i16 = new Int16Array(buffer);
+    this.u32 = new Uint32Array(buffer);
+    this.i32 = new Int32Array(buffer);
+    this.f32 = new Float32Array(buffer);
+    this.f64 = new Float64Array(buffer);
+    this.i64 = new BigInt64Array(buffer);
+    this.u64 = new BigUint64Array(buffer);
+  }
+}

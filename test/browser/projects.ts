@@ -1,0 +1,67 @@
+// The browser half of vitest.config.ts: two projects that run in real headless Chromium.
+//
+//   browser      test/*.browser.test.ts (except *.e2e.*): vitest browser mode, the test files
+//                themselves run in a Chromium page (library tests, OfflineAudioContext, Worker).
+//   browser-e2e  test/*.e2e.browser.test.ts: Node drives Chromium with Playwright against the
+//                example server and the bundler fixtures, as a person or a user's app would.
+//
+// Without Chromium both are replaced by one test that fails and says how to install it: the
+// browser tests never pass by being skipped.
+
+import type { TestProjectInlineConfiguration } from 'vitest/config';
+import { playwright } from '@vitest/browser-playwright';
+import { CHROMIUM_ARGS, MISSING_CHROMIUM_MESSAGE, findChromium } from './chromium.js';
+
+/**
+ * Cross-origin isolation for the vitest server, so test pages get SharedArrayBuffer. Put this
+ * in the root config's `server.headers`: it reaches a project only through `extends: true`.
+ */
+export const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export function browserProjects(): TestProjectInlineConfiguration[] {
+  const executablePath = findChromium();
+  if (!executablePath) {
+    console.error(`\n${MISSING_CHROMIUM_MESSAGE}\n`);
+    return [
+      {
+        extends: true,
+        test: {
+          name: 'browser (Chromium missing)',
+          include: ['test/browser/chromium-missing.check.ts'],
+          environment: 'node',
+        },
+      },
+    ];
+  }
+  return [
+    {
+      extends: true,
+      test: {
+        name: 'browser',
+        include: ['test/*.browser.test.ts'],
+        exclude: ['test/*.e2e.browser.test.ts'],
+        testTimeout: 30_000,
+        browser: {
+          enabled: true,
+          headless: true,
+          screenshotFailures: false,
+          provider: playwright({ launchOptions: { executablePath, args: CHROMIUM_ARGS } }),
+          instances: [{ browser: 'chromium' }],
+        },
+      },
+    },
+    {
+      extends: true,
+      test: {
+        name: 'browser-e2e',
+        include: ['test/*.e2e.browser.test.ts'],
+        environment: 'node',
+        testTimeout: 60_000,
+        hookTimeout: 120_000,
+      },
+    },
+  ];
+}

@@ -1,0 +1,150 @@
+// The example pages as a person sees them: served by `npm run examples` (scripts/serve-examples.mjs)
+// with COOP/COEP, opened in headless Chromium, driven through their UI and test hooks.
+// Screenshots of both pages are written to build/screenshots/.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright';
+import { startServer } from '../scripts/serve-examples.mjs';
+import { launchChromium, openPage, screenshot } from './browser/pages.js';
+
+let server: { url: string; close(): Promise<void> };
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startServer({ port: 0 });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('example server (npm run examples)', () => {
+  it('sends COOP/COEP on every response and listens on 127.0.0.1', async () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    for (const path of ['/', '/examples/audio-worklet/', '/examples/audio-worklet/processor.js', '/dist/index.js', '/nope']) {
+      const res = await fetch(server.url + path);
+      expect(res.headers.get('cross-origin-opener-policy'), path).toBe('same-origin');
+      expect(res.headers.get('cross-origin-embedder-policy'), path).toBe('require-corp');
+    }
+  });
+
+  it('serves JavaScript as text/javascript and the library at /wasm-arena.js', async () => {
+    const res = await fetch(`${server.url}/wasm-arena.js`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/javascript/);
+  });
+
+  it('serves only examples/ and dist/, and never outside the repository', async () => {
+    for (const path of ['/package.json', '/src/index.ts', '/examples/../package.json', '/examples/%2e%2e/package.json', '/%2e%2e/%2e%2e/etc/passwd']) {
+      const res = await fetch(server.url + path);
+      expect(res.status, path).toBeGreaterThanOrEqual(400);
+    }
+  });
+});
+
+describe('AudioWorklet example page', () => {
+  it('renders offline from its button; the meter shows a flat heap and heap.check() ok', async () => {
+    const { page, errors } = await openPage(browser, `${server.url}/examples/audio-worklet/`);
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    await page.click('#render');
+    await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('Rendered'));
+    await page.waitForFunction(() => document.getElementById('meter')!.textContent!.includes('heap.check()'));
+    const meter = await page.textContent('#meter');
+    expect(meter).toContain('blocks rendered1500'); // the button renders 4 s at 48 kHz: 1500 blocks of 128
+    expect(meter).toMatch(/allocations since start0 blocks, 0 B/);
+    expect(meter).toMatch(/heap\.check\(\)ok/);
+    console.info(`screenshot: ${await screenshot(page, 'audio-worklet-offline')}`);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('plays in a real AudioContext: blocks keep coming, live blocks and used bytes stay flat', async () => {
+    const { page, errors } = await openPage(browser, `${server.url}/examples/audio-worklet/`);
+    await page.click('#play');
+    await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('Playing'));
+    const read = () =>
+      page.evaluate(() => {
+        const rows = Array.from(document.querySelectorAll('#meter dt')).map((dt) => [dt.textContent, dt.nextElementSibling!.textContent]);
+        return Object.fromEntries(rows) as Record<string, string>;
+      });
+    await page.waitForFunction(() => /blocks rendered\d{3,}/.test(document.getElementById('meter')!.textContent!));
+    const first = await read();
+    await page.waitForTimeout(700);
+    const second = await read();
+    expect(Number(second['blocks rendered'])).toBeGreaterThan(Number(first['blocks rendered']));
+    expect(second['live blocks']).toBe(first['live blocks']);
+    expect(second['used']).toBe(first['used']);
+    expect(second['allocations since start']).toBe('0 blocks, 0 B');
+    console.info(`screenshot: ${await screenshot(page, 'audio-worklet-live')}`);
+    await page.click('#play'); // stop
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('particles example page', () => {
+  it('runs 600 frames with particle state in the heap; heap.check() passes and the stats add up', async () => {
+    const { page, errors } = await openPage(browser, `${server.url}/examples/particles/?paused&seed=7`);
+    const run = await page.evaluate(() => particlesDemo.runFrames(600));
+    expect(run.frames).toBe(600);
+    expect(run.particles).toBeGreaterThan(5000);
+    expect(run.launched).toBe(120); // one burst every 5 frames
+    const { check, stats, bursts } = await page.evaluate(() => ({
+      check: particlesDemo.check(),
+      stats: particlesDemo.heap.stats(),
+      bursts: particlesDemo.sim.bursts,
+    }));
+    expect(check).toBe('ok');
+    expect(stats.liveBlocks).toBe(bursts + 1); // one block per live burst + the burst table
+    expect(stats.usedBytes).toBeGreaterThanOrEqual(run.particles * 16); // x, y, vx, vy as f32
+    expect(stats.usedBytes + stats.freeBytes).toBeLessThanOrEqual(stats.heapBytes);
+    expect(stats.peakUsedBytes).toBeGreaterThanOrEqual(stats.usedBytes);
+    expect(stats.generation).toBe(0); // fixed-size heap: never grew
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the JS-object mode runs the same simulation, and switching modes frees every burst', async () => {
+    const { page, errors } = await openPage(browser, `${server.url}/examples/particles/?paused&seed=7`);
+    const heapRun = await page.evaluate(() => particlesDemo.runFrames(300));
+    const afterSwitch = await page.evaluate(() => {
+      particlesDemo.setMode('js');
+      return particlesDemo.heap.stats();
+    });
+    expect(afterSwitch.liveBlocks).toBe(0); // the heap simulation freed every burst and its table
+    expect(afterSwitch.usedBytes).toBe(0);
+    const jsRun = await page.evaluate(() => particlesDemo.runFrames(300));
+    expect(jsRun.particles).toBe(heapRun.particles); // same seed, same bursts
+    expect(jsRun.launched).toBe(heapRun.launched);
+    await page.evaluate(() => particlesDemo.setMode('heap'));
+    expect(await page.evaluate(() => particlesDemo.check())).toBe('ok');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('animates on requestAnimationFrame and looks right (screenshot)', async () => {
+    const { page, errors } = await openPage(browser, `${server.url}/examples/particles/?seed=3`);
+    await page.waitForFunction(() => particlesDemo.sim.frame > 90, undefined, { timeout: 15_000 });
+    const shown = await page.textContent('#frame');
+    expect(shown).toMatch(/particles[\d,]+/);
+    console.info(`screenshot: ${await screenshot(page, 'particles-heap')}`);
+    await page.click('input[value=js]');
+    await page.waitForFunction(() => particlesDemo.sim.frame > 90, undefined, { timeout: 15_000 });
+    console.info(`screenshot: ${await screenshot(page, 'particles-js')}`);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+declare global {
+  // test hook exposed by examples/particles/main.js
+  var particlesDemo: {
+    heap: { stats(): Record<string, number>; check(): void };
+    sim: { bursts: number; frame: number };
+    setMode(mode: 'heap' | 'js'): void;
+    runFrames(n: number): { frames: number; particles: number; bursts: number; launched: number; skipped: number };
+    check(): string;
+  };
+}

@@ -1,0 +1,41 @@
+// DESIGN.md §4 performance targets, evaluated against the measured ratios. The bench reports
+// them; it never fails the build on them.
+
+import { find } from './rows.mjs';
+import { num } from './format.mjs';
+
+const med = (r, m) => r?.metrics?.[m]?.median;
+
+export function evaluateTargets(results, meta) {
+  const churn = (peer, live) => med(find(results, { workload: 'churn', variant: 'small', live, peer }), 'nsPerPair');
+  const t = [];
+  const row = (what, target, value, pass, detail) =>
+    t.push({ what, target, value, pass: value == null || Number.isNaN(value) ? null : pass(value), shown: detail });
+
+  const wa1k = churn('wasm-arena', 1000);
+  const r1 = wa1k / churn('as-tlsf', 1000);
+  row('alloc+free pair vs AS TLSF (16–512 B, 1,000 live)', '≤ 0.7×', r1, (v) => v <= 0.7, `${num(r1)}×`);
+  const r2 = wa1k / churn('floor', 1000);
+  row('alloc+free pair vs two empty wasm calls (same loop)', '≤ 2.5×', r2, (v) => v <= 2.5, `${num(r2)}×`);
+  const r3 = churn('wasm-arena', 100_000) / churn('wasm-arena', 100);
+  row('pair cost growth, live set 100 → 100,000', '≤ 1.25×', r3, (v) => v <= 1.25, `${num(r3)}×`);
+  const r4 = churn('thing', 10_000) / churn('wasm-arena', 10_000);
+  row('faster than @thi.ng/malloc at 10,000 live', '≥ 100×', r4, (v) => v >= 100, `${num(r4)}×`);
+  const typed = (p) => med(find(results, { workload: 'typed', peer: p }), 'nsPerPair');
+  const r5 = typed('js-gc') / typed('wasm-arena');
+  row('allocArray(Float32Array,128)+free vs new Float32Array(128)', '≥ 20× faster', r5, (v) => v >= 20, `${num(r5)}×`);
+  const bump = (p) => med(find(results, { workload: 'bump', peer: p }), 'allocNs');
+  const r6 = bump('wasm-arena') / bump('floor');
+  row('bump arena alloc vs one empty wasm call', '≤ 1.3×', r6, (v) => v <= 1.3, `${num(r6)}×`);
+  const audio = find(results, { workload: 'audio', peer: 'wasm-arena' });
+  const gcMax = audio ? Math.max(...audio.metrics.gcEvents.reps) : null;
+  row('audio blocks (arena): GC events in the measured steady state', '0', gcMax, (v) => v === 0, `${gcMax} (max over reps)`);
+  const r8 = med(audio, 'p999OverP50');
+  row('audio blocks (arena): p99.9 ÷ p50 block time', '≤ 3×', r8, (v) => v <= 3, `${num(r8)}×`);
+  const fp = find(results, { workload: 'footprint', peer: 'wasm-arena' })?.extra;
+  row('footprint: peak heap bytes ÷ peak live bytes (churn trace)', '≤ 1.3×', fp?.ratio, (v) => v <= 1.3, `${num(fp?.ratio)}×`);
+  row('footprint: bytes per live block beyond its 8-aligned request', '≤ 8 B', fp?.overheadPerBlock, (v) => v <= 8, `${num(fp?.overheadPerBlock)} B`);
+  const w = meta.wasmArenaRelease;
+  row('release wasm size', '< 4,096 B', w?.bytes, (v) => v < 4096, w ? `${w.bytes} B (${w.file})` : 'not found');
+  return t;
+}

@@ -1,0 +1,167 @@
+// Workload 3 — particles: every frame spawns SPAWN particles (position, velocity, life), moves
+// every live one, and retires those whose life ran out. The JS peers use one object per particle;
+// the allocator peers give each particle a 20-byte block (x, y, vx, vy, life as f32) addressed
+// through a whole-memory Float32Array, and keep a Uint32Array of live pointers. Same seeded spawn
+// sequence for all, so the end state (checksum) must agree.
+
+import { loadAsPeer, loadWasmArena } from '../lib/peers.mjs';
+import { Rng } from '../lib/prng.mjs';
+import { summarize, percentiles } from '../lib/stats.mjs';
+import { GcWatch, gcFigures } from '../lib/gcwatch.mjs';
+
+const SPAWN = 2000; // per frame
+const LIFE_MIN = 10;
+const LIFE_SPAN = 31; // life in [10, 40] frames → about 50 000 live particles
+const CAP = SPAWN * (LIFE_MIN + LIFE_SPAN) + SPAWN;
+const DT = 1 / 60;
+const G = -9.81;
+const PBYTES = 20;
+
+class Particle {
+  constructor(x, y, vx, vy, life) {
+    this.x = x;
+    this.y = y;
+    this.vx = vx;
+    this.vy = vy;
+    this.life = life;
+  }
+}
+
+/** Builds `frame(rng)` for a peer; `checksum()` sums the live positions. */
+async function makeSystem(peer) {
+  if (peer === 'js-gc' || peer === 'js-pool') {
+    const live = [];
+    const spare = []; // js-pool only
+    const pooled = peer === 'js-pool';
+    return {
+      frame(rng) {
+        for (let s = 0; s < SPAWN; s++) {
+          const x = rng.float();
+          const y = rng.float();
+          const vx = rng.float() - 0.5;
+          const vy = rng.float() * 4;
+          const life = LIFE_MIN + (rng.next() % LIFE_SPAN);
+          let p;
+          if (pooled && spare.length > 0) {
+            p = spare.pop();
+            p.x = x;
+            p.y = y;
+            p.vx = vx;
+            p.vy = vy;
+            p.life = life;
+          } else p = new Particle(x, y, vx, vy, life);
+          live.push(p);
+        }
+        let n = live.length;
+        for (let i = 0; i < n; ) {
+          const p = live[i];
+          p.vy += G * DT;
+          p.x += p.vx * DT;
+          p.y += p.vy * DT;
+          if (--p.life <= 0) {
+            live[i] = live[--n]; // swap-remove; the GC peer drops p here
+            if (pooled) spare.push(p);
+          } else i++;
+        }
+        live.length = n;
+      },
+      checksum() {
+        let s = 0;
+        for (const p of live) s += Math.fround(p.x) + Math.fround(p.y);
+        return s;
+      },
+    };
+  }
+  let alloc, free, mem;
+  if (peer === 'as-tlsf') {
+    const ex = loadAsPeer('tlsf');
+    alloc = (n) => ex.alloc(n) >>> 0;
+    free = (p) => ex.free(p);
+    let f = new Float32Array(ex.memory.buffer);
+    mem = () => (f.length === 0 ? (f = new Float32Array(ex.memory.buffer)) : f);
+  } else if (peer === 'wasm-arena') {
+    const { Heap } = await loadWasmArena();
+    const heap = new Heap({ initialBytes: 4 << 20 });
+    alloc = (n) => heap.alloc(n);
+    free = (p) => heap.free(p);
+    mem = () => heap.f32;
+  } else throw new Error(`particles: no ${peer} variant`);
+  const live = new Uint32Array(CAP);
+  let n = 0;
+  return {
+    frame(rng) {
+      for (let s = 0; s < SPAWN; s++) {
+        const p = alloc(PBYTES);
+        const f = mem();
+        const o = p >>> 2;
+        f[o] = rng.float();
+        f[o + 1] = rng.float();
+        f[o + 2] = rng.float() - 0.5;
+        f[o + 3] = rng.float() * 4;
+        f[o + 4] = LIFE_MIN + (rng.next() % LIFE_SPAN);
+        live[n++] = p;
+      }
+      const f = mem();
+      for (let i = 0; i < n; ) {
+        const p = live[i];
+        const o = p >>> 2;
+        f[o + 3] += G * DT;
+        f[o] += f[o + 2] * DT;
+        f[o + 1] += f[o + 3] * DT;
+        if (--f[o + 4] <= 0) {
+          live[i] = live[--n];
+          free(p);
+        } else i++;
+      }
+    },
+    checksum() {
+      const f = mem();
+      let s = 0;
+      for (let i = 0; i < n; i++) s += f[live[i] >>> 2] + f[(live[i] >>> 2) + 1];
+      return s;
+    },
+  };
+}
+
+export async function run(job, ctx) {
+  const sys = await makeSystem(job.peer);
+  const rng = new Rng(7);
+  for (let i = 0; i < ctx.framesWarm; i++) sys.frame(rng);
+  const frames = ctx.frames;
+  const t = new Float64Array(frames + 1);
+  const dt = new Float64Array(frames);
+  const watch = new GcWatch();
+  const reps = [];
+  for (let r = 0; r < ctx.reps; r++) {
+    ctx.progress(`rep ${r + 1}/${ctx.reps}`);
+    globalThis.gc?.();
+    await watch.flush();
+    watch.clear();
+    for (let i = 0; i < frames; i++) {
+      t[i] = performance.now();
+      sys.frame(rng);
+    }
+    t[frames] = performance.now();
+    for (let i = 0; i < frames; i++) dt[i] = t[i + 1] - t[i];
+    await watch.flush();
+    const evs = watch.inWindows([[t[0], t[frames]]]);
+    reps.push({ ...percentiles(dt), gc: gcFigures(evs), wallMs: t[frames] - t[0], gcTimeline: evs.map(([s, d]) => [(s - t[0]) / 1000, d]) });
+  }
+  watch.stop();
+  const pick = (f) => reps.map(f);
+  const ms = (f) => summarize(pick(f), 'ms');
+  // The rep whose GC time is the median one supplies the GC timeline.
+  const order = reps.map((r, i) => [r.gc.totalMs, i]).sort((a, b) => a[0] - b[0]);
+  const mid = reps[order[Math.floor(order.length / 2)][1]];
+  return {
+    metrics: {
+      p50: ms((r) => r.p50),
+      p99: ms((r) => r.p99),
+      max: ms((r) => r.max),
+      gcEvents: summarize(pick((r) => r.gc.count), 'events'),
+      gcMs: ms((r) => r.gc.totalMs),
+      gcLongestMs: ms((r) => r.gc.longestMs),
+    },
+    extra: { frames, spawnPerFrame: SPAWN, checksum: sys.checksum(), gcTimeline: mid.gcTimeline, timelineMs: mid.wallMs },
+  };
+}

@@ -136,4 +136,28 @@ describe('the library inside an AudioWorkletGlobalScope', () => {
     expect(r.roundTrip).toEqual([1.5, -2.25, 3]);
     expect(r.afterFree).toBe(r.initialUsed);
   });
+
+  it('attaches to a shared heap the page posted (cross-origin isolated): both sides see one heap', async () => {
+    expect(crossOriginIsolated).toBe(true);
+    const module = await Heap.compile({ shared: true });
+    const heap = Heap.fromModule(module, { initialBytes: 1 << 20 });
+    const pagePointer = heap.alloc(16);
+    heap.f64[pagePointer >>> 3] = 21.25;
+    const ctx = new OfflineAudioContext(1, 128 * 4, 48000);
+    await ctx.audioWorklet.addModule(PROBE_URL);
+    const node = new AudioWorkletNode(ctx, 'wasm-arena-probe', {
+      processorOptions: { module, memory: heap.memory, pagePointer },
+    });
+    const report = nextMessage<{ error: string | null; seen: number; ours: number }>(node.port, () => true, 'probe report');
+    node.connect(ctx.destination);
+    await ctx.startRendering();
+    const r = await report;
+    expect(r.error).toBeNull();
+    expect(r.seen).toBe(21.25);
+    expect(heap.f64[r.ours >>> 3]).toBe(42.5); // written by the audio thread, read here
+    expect(heap.stats().liveBlocks).toBe(2);
+    heap.free(r.ours);
+    heap.free(pagePointer);
+    heap.check();
+  });
 });

@@ -1,7 +1,7 @@
 // AudioWorklet processor: an 8-voice wavetable arpeggio synth with a one-pole low-pass and a
 // feedback delay. Every buffer it touches lives in a wasm-arena heap:
 //
-//   heap (1 MiB, created from the WebAssembly.Module the page posted in processorOptions)
+//   heap (fixed 1 MiB, created from the WebAssembly.Module the page posted in processorOptions)
 //   ├── arena "voices"   wavetable, per-voice state (struct of arrays), mix bus, scalars
 //   └── block  "delay"   the delay line (one heap.allocArray, the largest buffer)
 //
@@ -35,8 +35,9 @@ class ArenaSynthProcessor extends AudioWorkletProcessor {
   constructor(options) {
     super();
     const opts = options.processorOptions ?? {};
-    // Synchronous instantiation from the module compiled on the main thread.
-    this.heap = Heap.fromModule(opts.module, { initialBytes: 1 << 20 });
+    // Synchronous instantiation from the module compiled on the main thread. A fixed-size heap
+    // (initial = maximum): the audio thread never waits for memory to grow.
+    this.heap = Heap.fromModule(opts.module, { initialBytes: 1 << 20, maximumBytes: 1 << 20 });
     const heap = this.heap;
 
     const N = SYNTH.tableSize;

@@ -6,7 +6,7 @@ import {
   FREE, LEFTFREE, TAGS, HEADER, GRANULE, MIN_BLOCK, B_PREV, B_NEXT, MAX_REQUEST, MAX_ALIGN,
   SL_BITS, SL_COUNT, SMALL_LIMIT, FL_SHIFT, FL_COUNT, CANARY,
   R_MAGIC, R_MAGIC_VALUE, R_SECRET, R_HEAP_START, R_TAIL, R_MAX_PAGES, R_USED, R_PEAK, R_LIVE,
-  R_FREE_BLOCKS, R_FREE_BYTES, R_GENERATION, R_FL_MAP,
+  R_GENERATION, R_FL_MAP,
   R_FLAGS, R_SL_MAP, R_HEADS, ROOT, ROOT_SIZE,
   OK, E_NOT_A_BLOCK, E_DOUBLE_FREE, E_NEIGHBOUR, E_RANGE, E_ARGUMENT, E_POISON,
   rootGet, rootSet, infoOf, sizeOf, setInfo, setHeader, headerValid, msb, fault,
@@ -59,8 +59,6 @@ export function insert(b: u32, size: u32): void {
     store<u32>(slMapAt(fl), load<u32>(slMapAt(fl)) | (1 << (cls & (SL_COUNT - 1))));
   }
   store<u32>(h, b);
-  rootSet(R_FREE_BLOCKS, rootGet(R_FREE_BLOCKS) + 1);
-  rootSet(R_FREE_BYTES, rootGet(R_FREE_BYTES) + size);
 }
 
 /** Unlinks the free block `b` of `size` bytes from its class list. */
@@ -73,15 +71,16 @@ export function remove(b: u32, size: u32): void {
     store<u32>(prev, next, B_NEXT);
   } else {
     store<u32>(headAt(cls), next);
-    if (!next) {
-      const fl = cls >> SL_BITS;
-      const sl = load<u32>(slMapAt(fl)) & ~(1 << (cls & (SL_COUNT - 1)));
-      store<u32>(slMapAt(fl), sl);
-      if (!sl) rootSet(R_FL_MAP, rootGet(R_FL_MAP) & ~(1 << fl));
-    }
+    if (!next) emptied(cls);
   }
-  rootSet(R_FREE_BLOCKS, rootGet(R_FREE_BLOCKS) - 1);
-  rootSet(R_FREE_BYTES, rootGet(R_FREE_BYTES) - size);
+}
+
+/** Clears the bitmap bits of class `cls`, whose list just became empty. */
+function emptied(cls: u32): void {
+  const fl = cls >> SL_BITS;
+  const sl = load<u32>(slMapAt(fl)) & ~(1 << (cls & (SL_COUNT - 1)));
+  store<u32>(slMapAt(fl), sl);
+  if (!sl) rootSet(R_FL_MAP, rootGet(R_FL_MAP) & ~(1 << fl));
 }
 
 /** A free block of at least `size` bytes, or 0: two bitmap scans, no list walk. */
@@ -222,11 +221,9 @@ function neighboursValid(b: u32, size: u32, info: u32): u32 {
   const right = b + size;
   if (!headerValid(right)) return fault(E_NEIGHBOUR, b + HEADER, right);
   if (info & LEFTFREE) {
+    // `left < b` keeps the loads in bounds; the check word and the size must then both fit.
     const left = load<u32>(b - 4);
-    if (
-      left < rootGet(R_HEAP_START) || left >= b || (left & (GRANULE - 1)) ||
-      !headerValid(left) || left + sizeOf(left) != b || !(infoOf(left) & FREE)
-    ) return fault(E_NEIGHBOUR, b + HEADER, left);
+    if (left >= b || !headerValid(left) || left + sizeOf(left) != b) return fault(E_NEIGHBOUR, b + HEADER, left);
   }
   return OK;
 }
@@ -263,10 +260,7 @@ function grow(need: u32): bool {
   // Grow by at least 1/8 of the heap: fewer growth events, footprint within 1.125×.
   let add = max<u32>(pagesNeeded, cur >> 3);
   if (cur + add > limit) add = limit - cur;
-  if (memory.grow(add) < 0) {
-    add = pagesNeeded;
-    if (memory.grow(add) < 0) return false;
-  }
+  if (memory.grow(add) < 0) return false;
   extend(cur + add);
   return true;
 }
@@ -279,9 +273,22 @@ export function alloc(size: u32, align: u32): u32 {
   const need = blockSizeFor(size);
   if (align <= GRANULE) {
     // Fast path: an exact-fit small class that is not empty.
-    if (need < SMALL_LIMIT) {
-      const b = load<u32>(headAt(need >> 3));
-      if (b) return take(b, need);
+    if (need < SMALL_LIMIT && !DEBUG) {
+      const h = headAt(need >> 3);
+      const b = load<u32>(h);
+      if (b) {
+        // Classes below 256 bytes are exact: the block has exactly `need` bytes, nothing to split.
+        const next = load<u32>(b, B_NEXT);
+        store<u32>(h, next);
+        if (next) store<u32>(next, 0, B_PREV);
+        else emptied(need >> 3);
+        setInfo(b, infoOf(b) & ~FREE);
+        const after = b + need;
+        setInfo(after, infoOf(after) & ~LEFTFREE);
+        addUsed(need);
+        rootSet(R_LIVE, rootGet(R_LIVE) + 1);
+        return b + HEADER;
+      }
     }
     return allocSlow(need);
   }

@@ -116,8 +116,8 @@
 //       + 20  usedBytes      bytes in live blocks, headers included
 //       + 24  peakUsedBytes  high-water mark of usedBytes
 //       + 28  liveBlocks
-//       + 32  freeBlocks
-//       + 36  freeBytes      bytes in free blocks, headers included
+//       + 32  (reserved)     free-block counts are derived (stats walks the lists) so that
+//       + 36  (reserved)     insert/remove touch no counters
 //       + 40  faultCode      why the last call failed (0 = out of memory); check() fault
 //       + 44  faultAddr      the block the fault is about
 //       + 48  generation     bumped at every memory growth (views made before it may be stale)
@@ -145,10 +145,6 @@
 @inline export const R_PEAK: u32 = 24;
 // @ts-ignore: decorator
 @inline export const R_LIVE: u32 = 28;
-// @ts-ignore: decorator
-@inline export const R_FREE_BLOCKS: u32 = 32;
-// @ts-ignore: decorator
-@inline export const R_FREE_BYTES: u32 = 36;
 // @ts-ignore: decorator
 @inline export const R_FAULT_CODE: u32 = 40;
 // @ts-ignore: decorator

@@ -1,7 +1,8 @@
 // The numbers the wasm module and this wrapper agree on. They mirror assembly/layout.ts (the
 // source of truth, with diagrams); test/abi.test.ts checks that the two agree.
 
-/** Byte offsets of the control block's fields, relative to `root()`. */
+/** Address of the control block, and byte offsets of its fields. */
+export const ROOT = 64;
 export const R_SECRET = 4;
 export const R_HEAP_START = 8;
 export const R_TAIL = 12;
@@ -9,8 +10,6 @@ export const R_MAX_PAGES = 16;
 export const R_USED = 20;
 export const R_PEAK = 24;
 export const R_LIVE = 28;
-export const R_FREE_BLOCKS = 32;
-export const R_FREE_BYTES = 36;
 export const R_FAULT_CODE = 40;
 export const R_FAULT_ADDR = 44;
 export const R_GENERATION = 48;

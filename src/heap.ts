@@ -43,6 +43,10 @@ export interface HeapStats {
   stableViews: boolean;
 }
 
+/** Index in u32 views of a control-block field. */
+const word = (offset: number): number => (abi.ROOT + offset) >> 2;
+const GENERATION_W = word(abi.R_GENERATION);
+
 const DEFAULT_INITIAL = 1 << 20;
 const DEFAULT_MAXIMUM = 1 << 30;
 
@@ -72,10 +76,7 @@ export class Heap {
   private readonly _alloc: Exports['alloc'];
   private readonly _free: Exports['free'];
   private readonly _realloc: Exports['realloc'];
-  private readonly _calloc: Exports['calloc'];
   /** @internal */ readonly _x: Exports;
-  /** @internal Word index of the control block in u32 views. */
-  readonly _root: number;
   private _v: MemoryViews;
   private _gen: number;
   /** Buffers views were made over (one per growth for shared memory; one otherwise). */
@@ -102,18 +103,16 @@ export class Heap {
     this._alloc = x.alloc;
     this._free = x.free;
     this._realloc = x.realloc;
-    this._calloc = x.calloc;
     this.stableViews = this.shared || makeBufferResizable(this.memory, this.shared);
-    this._root = x.root() >>> 2;
     const secret = (Math.random() * 0x1_0000_0000) >>> 0;
     if (x.init(initial, maximum, secret, 0) === abi.E_ARGUMENT) {
       throw new OutOfMemoryError(`new Heap(): could not get ${initial * abi.PAGE} bytes of initial memory`);
     }
     this._v = new MemoryViews(this.memory.buffer);
     this._buffers = [this._v.buffer];
-    this._gen = this._v.u32[this._root + (abi.R_GENERATION >> 2)];
-    this.debug = (this._v.u32[this._root + (abi.R_FLAGS >> 2)] & abi.FLAG_DEBUG) !== 0;
-    this.maximumBytes = this._v.u32[this._root + (abi.R_MAX_PAGES >> 2)] * abi.PAGE;
+    this._gen = this._v.u32[word(abi.R_GENERATION)];
+    this.debug = (this._v.u32[word(abi.R_FLAGS)] & abi.FLAG_DEBUG) !== 0;
+    this.maximumBytes = this._v.u32[word(abi.R_MAX_PAGES)] * abi.PAGE;
   }
 
   /** Makes a heap, compiling the module asynchronously (preferred on a browser main thread). */
@@ -166,8 +165,9 @@ export class Heap {
   /** Like alloc, and the `bytes` bytes are zeroed. */
   calloc(bytes: number, align = 8): number {
     if ((bytes >>> 0) !== bytes || (align !== 8 && !validAlign(align))) badRequest('calloc', bytes, align);
-    const p = this._calloc(bytes, align) >>> 0;
+    const p = this._alloc(bytes, align) >>> 0;
     if (p === 0) throw this.allocError('calloc', bytes, align);
+    this._views().u8.fill(0, p, p + bytes);
     return p;
   }
 
@@ -263,21 +263,21 @@ export class Heap {
 
   /** Bumped at every memory growth: views made before it may be stale (see README "Growth"). */
   get generation(): number {
-    return this._views().u32[this._root + (abi.R_GENERATION >> 2)];
+    return this._views().u32[GENERATION_W];
   }
 
   /** @internal The current views; a detached (length 0) or outgrown view set is re-made. */
   _views(): MemoryViews {
     const v = this._v;
     // Detached views read undefined; shared ones still alias memory and read the new generation.
-    if (v.u32[this._root + (abi.R_GENERATION >> 2)] === this._gen) return v;
+    if (v.u32[GENERATION_W] === this._gen) return v;
     return this.refreshViews();
   }
 
   private refreshViews(): MemoryViews {
     const v = new MemoryViews(this.memory.buffer);
     this._v = v;
-    this._gen = v.u32[this._root + (abi.R_GENERATION >> 2)];
+    this._gen = v.u32[GENERATION_W];
     if (this.shared) this._buffers.push(v.buffer);
     else this._buffers = [v.buffer];
     return v;
@@ -288,19 +288,20 @@ export class Heap {
   /** Counters and sizes (a new object: call it outside hot loops). */
   stats(): HeapStats {
     const m = this._views().u32;
-    const r = this._root;
-    const at = (off: number) => m[r + (off >> 2)];
+    const heapBytes = m[word(abi.R_TAIL)] + abi.HEADER - m[word(abi.R_HEAP_START)];
+    const usedBytes = m[word(abi.R_USED)];
+    const free = this.freeLists();
     return {
-      heapBytes: at(abi.R_TAIL) + abi.HEADER - at(abi.R_HEAP_START),
+      heapBytes,
       memoryBytes: this.memory.buffer.byteLength,
       maximumBytes: this.maximumBytes,
-      usedBytes: at(abi.R_USED),
-      freeBytes: at(abi.R_FREE_BYTES),
-      peakUsedBytes: at(abi.R_PEAK),
-      liveBlocks: at(abi.R_LIVE),
-      freeBlocks: at(abi.R_FREE_BLOCKS),
-      largestFreeBlock: this.largestFreeBlock(),
-      generation: at(abi.R_GENERATION),
+      usedBytes,
+      freeBytes: heapBytes - abi.HEADER - usedBytes,
+      peakUsedBytes: m[word(abi.R_PEAK)],
+      liveBlocks: m[word(abi.R_LIVE)],
+      freeBlocks: free.count,
+      largestFreeBlock: free.largest,
+      generation: m[word(abi.R_GENERATION)],
       debug: this.debug,
       shared: this.shared,
       stableViews: this.stableViews,
@@ -312,36 +313,34 @@ export class Heap {
     if (this._x.check() !== 0) throw this.error('check()');
   }
 
-  /** The largest free block: the highest non-empty class, then the largest block in that list. */
-  private largestFreeBlock(): number {
+  /**
+   * Counts the free blocks and finds the largest by walking the free lists (O(free blocks)):
+   * alloc and free keep no free-block counters, which keeps them a few stores shorter.
+   */
+  private freeLists(): { count: number; largest: number } {
     const m = this._views().u32;
-    const r = this._root;
-    const flMap = m[r + (abi.R_FL_MAP >> 2)];
-    if (flMap === 0) return 0;
-    const fl = 31 - Math.clz32(flMap);
-    const sl = 31 - Math.clz32(m[r + (abi.R_SL_MAP >> 2) + fl]);
-    let best = 0;
-    for (let b = m[r + (abi.R_HEADS >> 2) + fl * abi.SL_COUNT + sl]; b !== 0; b = m[(b + abi.B_NEXT) >> 2]) {
-      best = Math.max(best, m[b >> 2] & ~abi.TAGS);
+    let count = 0;
+    let largest = 0;
+    const heads = word(abi.R_HEADS);
+    for (let cls = 0; cls < abi.FL_COUNT * abi.SL_COUNT; cls++) {
+      for (let b = m[heads + cls]; b !== 0; b = m[(b + abi.B_NEXT) >> 2]) {
+        count++;
+        largest = Math.max(largest, m[b >> 2] & ~abi.TAGS);
+      }
     }
-    return best;
+    return { count, largest };
   }
 
   // ── Errors (slow paths) ─────────────────────────────────────────────────────────────────────
 
   private faultCode(): number {
-    return this._views().u32[this._root + (abi.R_FAULT_CODE >> 2)];
+    return this._views().u32[word(abi.R_FAULT_CODE)];
   }
 
   /** @internal The typed error for the fault the module just recorded. */
   error(call: string): Error {
     const m = this._views().u32;
-    const r = this._root;
-    return errorFor(call, {
-      code: m[r + (abi.R_FAULT_CODE >> 2)],
-      addr: m[r + (abi.R_FAULT_ADDR >> 2)],
-      info: m[r + (abi.R_FAULT_INFO >> 2)],
-    });
+    return errorFor(call, { code: m[word(abi.R_FAULT_CODE)], addr: m[word(abi.R_FAULT_ADDR)], info: m[word(abi.R_FAULT_INFO)] });
   }
 
   /** @internal Why an allocation returned 0: out of memory (with figures), or another fault. */

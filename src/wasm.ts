@@ -9,13 +9,11 @@ export interface Exports {
   readonly memory?: WebAssembly.Memory;
   init(initialPages: number, maxPages: number, secret: number, flags: number): number;
   alloc(size: number, align: number): number;
-  calloc(size: number, align: number): number;
   free(ptr: number): number;
   realloc(ptr: number, size: number): number;
   usableSize(ptr: number): number;
   reserve(size: number): number;
   check(): number;
-  root(): number;
   arenaCreate(bytes: number): number;
   arenaAlloc(arena: number, size: number, align: number): number;
   arenaReset(arena: number, mark: number): number;

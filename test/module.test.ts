@@ -32,7 +32,7 @@ describe('ABI: src/abi.ts mirrors assembly/layout.ts', () => {
     const expr = m[1].replace(/\/\/.*$/, '').replace(/\b([A-Z_]+)\b/g, (n) => String(value(n)));
     return Function(`return (${expr})`)() as number;
   };
-  it.each(Object.keys(abi).filter((k) => /^(R_|E_|C_|FL_COUNT|SL_COUNT|HEADER|TAGS|MAX_)/.test(k) && k !== 'E_OOM'))('%s', (k) => {
+  it.each(Object.keys(abi).filter((k) => /^(R_|E_|C_|FL_COUNT|SL_COUNT|HEADER|TAGS|MAX_|ROOT)/.test(k) && k !== 'E_OOM'))('%s', (k) => {
     expect(value(k === 'HEADER' ? 'HEADER' : k)).toBe((abi as Record<string, number>)[k]);
   });
 });

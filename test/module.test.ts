@@ -65,3 +65,12 @@ describe('the built package', () => {
     expect(code).not.toMatch(/\batob\(|\bBuffer\b|TextDecoder|\bfetch\(|setTimeout|queueMicrotask|\bperformance\.|["']node:|\bimport\(/);
   });
 });
+
+describe('README', () => {
+  it('the example runs as written', () => {
+    const readme = read('README.md').toString();
+    const code = readme.match(/## Example\n\n```ts\n([\s\S]*?)```/)![1];
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: new URL('.', root) }).toString();
+    expect(out).toMatch(/liveBlocks: 0/);
+  });
+});

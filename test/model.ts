@@ -76,8 +76,13 @@ export class Model {
     if (to <= from) return;
     const o = offsetOf(b.seed);
     const mem = this.heap.u8;
-    const have = Buffer.from(mem.buffer, mem.byteOffset + b.p + from, to - from);
-    if (have.equals(PATTERN.subarray(o + from, o + to))) return;
+    if (to - from <= 64) {
+      let same = true;
+      for (let i = from; i < to; i++) same &&= mem[b.p + i] === PATTERN[o + i];
+      if (same) return;
+    } else if (Buffer.from(mem.buffer, mem.byteOffset + b.p + from, to - from).equals(PATTERN.subarray(o + from, o + to))) {
+      return;
+    }
     for (let i = from; i < to; i++) {
       if (mem[b.p + i] !== byte(b.seed, i)) {
         throw new Error(`op ${this.ops}: block 0x${b.p.toString(16)} (${b.size} B) lost byte ${i}`);

@@ -4,6 +4,7 @@ export interface ServerOptions {
   root?: string;
   allow?: string[] | null;
   aliases?: Record<string, string>;
+  isolate?: boolean;
   port?: number;
   host?: string;
 }

@@ -9,7 +9,7 @@
 // No dependencies: node:http + node:fs. The tests import `startServer` to serve the examples
 // (and the bundler fixtures' build output) the same way a person sees them.
 //
-//   node scripts/serve-examples.mjs [--port 8080] [--host 127.0.0.1]
+//   node scripts/serve-examples.mjs [--port 8080] [--host 127.0.0.1] [--no-isolation]
 //   PORT=0 picks a free port.
 
 import { createServer } from 'node:http';
@@ -49,6 +49,8 @@ export const ISOLATION_HEADERS = {
  * @param {string[]} [options.allow]  top-level folders of `root` that may be served
  *   (default for the repository: examples and dist; `null` allows everything under root)
  * @param {Record<string,string>} [options.aliases]  URL path → file path relative to root
+ * @param {boolean} [options.isolate]  send COOP/COEP (default true; false shows how the
+ *   examples behave on an ordinary static host)
  * @param {number} [options.port]  0 = any free port
  * @param {string} [options.host]
  * @returns {Promise<{ url: string, port: number, close(): Promise<void> }>}
@@ -58,10 +60,11 @@ export function startServer(options = {}) {
   const allow = options.allow === undefined ? (options.root ? null : ['examples', 'dist']) : options.allow;
   const aliases = options.aliases ?? (options.root ? {} : { '/wasm-arena.js': 'dist/index.js' });
   const host = options.host ?? '127.0.0.1';
+  const headers = options.isolate === false ? {} : ISOLATION_HEADERS;
 
   const server = createServer((req, res) => {
     const send = (status, body, type = 'text/plain; charset=utf-8') => {
-      res.writeHead(status, { ...ISOLATION_HEADERS, 'Content-Type': type, 'Cache-Control': 'no-store' });
+      res.writeHead(status, { ...headers, 'Content-Type': type, 'Cache-Control': 'no-store' });
       res.end(body);
     };
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed\n');
@@ -85,7 +88,7 @@ export function startServer(options = {}) {
     let st = existsSync(file) ? statSync(file) : null;
     if (st?.isDirectory()) {
       if (!path.endsWith('/')) {
-        res.writeHead(301, { ...ISOLATION_HEADERS, Location: path + '/' });
+        res.writeHead(301, { ...headers, Location: path + '/' });
         return res.end();
       }
       file = join(file, 'index.html');
@@ -96,7 +99,7 @@ export function startServer(options = {}) {
       return send(404, `not found: ${path}${hint}\n`);
     }
     res.writeHead(200, {
-      ...ISOLATION_HEADERS,
+      ...headers,
       'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
       'Content-Length': st.size,
       'Cache-Control': 'no-store',
@@ -126,11 +129,12 @@ function argValue(name) {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const port = Number(argValue('--port') ?? process.env.PORT ?? 8080);
   const host = argValue('--host') ?? '127.0.0.1';
+  const isolate = !process.argv.includes('--no-isolation');
   if (!existsSync(join(REPO, 'dist', 'index.js'))) {
     console.warn('warning: dist/index.js is missing; run `npm run build` so the examples can load the library');
   }
-  const { url } = await startServer({ port, host });
-  console.log(`wasm-arena examples (cross-origin isolated) at ${url}/`);
+  const { url } = await startServer({ port, host, isolate });
+  console.log(`wasm-arena examples (${isolate ? 'cross-origin isolated' : 'no COOP/COEP'}) at ${url}/`);
   console.log(`  ${url}/examples/audio-worklet/   AudioWorklet synth with a live heap meter`);
   console.log(`  ${url}/examples/particles/       canvas particles in the heap vs JS objects`);
   console.log('Ctrl-C to stop.');

@@ -38,16 +38,21 @@ function nextMessage<T>(port: MessagePort, accept: (data: T) => boolean, what: s
   });
 }
 
-/** Render the example synth offline; returns the samples and the heap stats around the render. */
-async function renderSynth(seconds: number, sampleRate: number) {
-  const module = await Heap.compile();
+/**
+ * Render the example synth offline; returns the samples and the heap stats around the render.
+ * `shared`: the page makes the heap in shared memory and the processor attaches to it (what the
+ * example page does when cross-origin isolated); otherwise the processor makes its own.
+ */
+async function renderSynth(seconds: number, sampleRate: number, shared = false) {
+  const module = await Heap.compile({ shared });
+  const pageHeap = shared ? Heap.fromModule(module, { initialBytes: 1 << 20, maximumBytes: 1 << 20 }) : null;
   const length = Math.round(seconds * sampleRate);
   const ctx = new OfflineAudioContext(1, length, sampleRate);
   await ctx.audioWorklet.addModule(PROCESSOR_URL);
   const node = new AudioWorkletNode(ctx, 'arena-synth', {
     numberOfInputs: 0,
     outputChannelCount: [1],
-    processorOptions: { module },
+    processorOptions: { module, memory: pageHeap?.memory },
   });
   const processorErrors: Event[] = [];
   node.onprocessorerror = (e) => processorErrors.push(e);
@@ -59,7 +64,7 @@ async function renderSynth(seconds: number, sampleRate: number) {
   const afterPromise = nextMessage<StatsMessage>(node.port, (m) => m.type === 'stats', 'stats');
   node.port.postMessage({ type: 'stats', check: true });
   const after = await afterPromise;
-  return { samples: rendered.getChannelData(0), before, after, processorErrors, length };
+  return { samples: rendered.getChannelData(0), before, after, processorErrors, length, pageHeap };
 }
 
 describe('AudioWorklet example in an OfflineAudioContext', () => {
@@ -108,6 +113,20 @@ describe('AudioWorklet example in an OfflineAudioContext', () => {
     expect(after.check).toBe('ok');
     // the constructor did allocate: the arena and the delay line
     expect(before.stats.liveBlocks).toBeGreaterThanOrEqual(2);
+  });
+
+  it('with a heap shared with the page: same samples, and the page sees a flat heap directly', async () => {
+    const { samples, length, before, after, pageHeap } = await renderSynth(1, 48000, true);
+    const reference = renderReference(length, 48000);
+    let maxError = 0;
+    for (let i = 0; i < length; i++) maxError = Math.max(maxError, Math.abs(samples[i] - reference[i]));
+    expect(maxError).toBeLessThanOrEqual(TOLERANCE);
+    const now = pageHeap!.stats(); // read by the page, from shared memory
+    expect(now.liveBlocks).toBe(before.stats.liveBlocks);
+    expect(now.usedBytes).toBe(before.stats.usedBytes);
+    expect(now.peakUsedBytes).toBe(before.stats.peakUsedBytes);
+    expect(after.stats.peakUsedBytes).toBe(before.stats.peakUsedBytes);
+    pageHeap!.check();
   });
 });
 

@@ -1,7 +1,8 @@
 // AudioWorklet processor: an 8-voice wavetable arpeggio synth with a one-pole low-pass and a
 // feedback delay. Every buffer it touches lives in a wasm-arena heap:
 //
-//   heap (fixed 1 MiB, created from the WebAssembly.Module the page posted in processorOptions)
+//   heap (1 MiB, from the WebAssembly.Module the page posted in processorOptions; shared with
+//         the page when it is cross-origin isolated, so the page's meter reads it directly)
 //   ├── arena "voices"   wavetable, per-voice state (struct of arrays), mix bus, scalars
 //   └── block  "delay"   the delay line (one heap.allocArray, the largest buffer)
 //
@@ -17,16 +18,16 @@
 // synchronously with Heap.fromModule.
 
 import { Heap } from '../../dist/index.js';
-import { SYNTH } from './synth-params.js';
+import { STATE, SYNTH } from './synth-params.js';
 
 // Slots of the scalar state array (Float64Array in the arena).
-const S_SAMPLE = 0; // index of the next sample to render
-const S_LP = 1; // low-pass filter state
-const S_WRITE = 2; // delay line write index
-const S_LP_COEF = 3;
-const S_FEEDBACK = 4;
-const S_BLOCKS = 5; // number of process() calls so far
-const S_COUNT = 6;
+const S_SAMPLE = STATE.sample;
+const S_LP = STATE.lp;
+const S_WRITE = STATE.write;
+const S_LP_COEF = STATE.lpCoef;
+const S_FEEDBACK = STATE.feedback;
+const S_BLOCKS = STATE.blocks;
+const S_COUNT = STATE.count;
 
 // The render quantum is 128 frames today; the mix bus leaves room for larger quanta.
 const MAX_FRAMES = 4096;
@@ -35,9 +36,13 @@ class ArenaSynthProcessor extends AudioWorkletProcessor {
   constructor(options) {
     super();
     const opts = options.processorOptions ?? {};
-    // Synchronous instantiation from the module compiled on the main thread. A fixed-size heap
-    // (initial = maximum): the audio thread never waits for memory to grow.
-    this.heap = Heap.fromModule(opts.module, { initialBytes: 1 << 20, maximumBytes: 1 << 20 });
+    // Synchronous instantiation from the module compiled on the main thread: either a heap of
+    // our own, fixed-size (initial = maximum) so the audio thread never waits for memory to grow,
+    // or — when the page is cross-origin isolated and posts a shared memory — the page's heap,
+    // which the page then reads directly (no messages from the audio thread at all).
+    this.heap = opts.memory
+      ? Heap.fromModule(opts.module, { memory: opts.memory })
+      : Heap.fromModule(opts.module, { initialBytes: 1 << 20, maximumBytes: 1 << 20 });
     const heap = this.heap;
 
     const N = SYNTH.tableSize;
@@ -100,6 +105,7 @@ class ArenaSynthProcessor extends AudioWorkletProcessor {
     }
     this.port.postMessage({
       type,
+      stateAddress: this.heap.addressOf(this.state),
       stats: this.heap.stats(),
       blocks: this.state[S_BLOCKS],
       samples: this.state[S_SAMPLE],

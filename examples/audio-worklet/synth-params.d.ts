@@ -12,3 +12,12 @@ export declare const SYNTH: {
   delayMix: number;
   pattern: number[];
 };
+export declare const STATE: {
+  sample: number;
+  lp: number;
+  write: number;
+  lpCoef: number;
+  feedback: number;
+  blocks: number;
+  count: number;
+};

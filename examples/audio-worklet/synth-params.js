@@ -15,3 +15,17 @@ export const SYNTH = {
   // A minor, F major, C major, G major arpeggios (MIDI note numbers).
   pattern: [57, 60, 64, 69, 53, 57, 60, 65, 48, 55, 60, 64, 55, 59, 62, 67],
 };
+
+/**
+ * Slots of the processor's scalar state (a Float64Array in its heap). With a shared heap the
+ * page reads `blocks` and `sample` straight from memory at the address the processor reports.
+ */
+export const STATE = {
+  sample: 0, // index of the next sample to render
+  lp: 1, // low-pass filter state
+  write: 2, // delay line write index
+  lpCoef: 3,
+  feedback: 4,
+  blocks: 5, // number of process() calls so far
+  count: 6,
+};

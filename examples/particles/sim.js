@@ -142,16 +142,20 @@ export class HeapFireworks extends FireworksBase {
       const color = t[k + 4];
       const x = t[k] >>> 2, y = x + n, vx = y + n, vy = vx + n;
       for (let i = 0; i < n; i++) {
-        f32[vx + i] *= DRAG;
-        f32[vy + i] = f32[vy + i] * DRAG + GRAVITY;
-        f32[x + i] += f32[vx + i];
-        let py = f32[y + i] + f32[vy + i];
+        // one load and one store per field
+        const dx = f32[vx + i] * DRAG;
+        let dy = f32[vy + i] * DRAG + GRAVITY;
+        const px = f32[x + i] + dx;
+        let py = f32[y + i] + dy;
         if (py > H - 1) {
           py = H - 1;
-          f32[vy + i] *= -0.4;
+          dy *= -0.4;
         }
+        f32[x + i] = px;
         f32[y + i] = py;
-        if (pixels) plot(pixels, W, H, f32[x + i], py, color);
+        f32[vx + i] = dx;
+        f32[vy + i] = dy;
+        if (pixels) plot(pixels, W, H, px, py, color);
       }
       live += n;
     }

@@ -3,7 +3,7 @@
 // tree), progress on stderr, the ratio table and the DESIGN.md §4 target rows on stdout, raw
 // numbers in bench/results/<date>-<host>.json and a report with charts in bench/results/report.html.
 //
-//   npm run bench                 full run (≈ 5 min on 2 cores)
+//   npm run bench                 full run (≈ 7 min on 2 cores)
 //   npm run bench -- --quick      smoke run (< 1 min), results go to bench/results/quick/
 //   npm run bench -- --only churn,audio
 //   npm run bench -- --report-only bench/results/<file>.json   (re-render table + report)
@@ -14,6 +14,7 @@ import { resolve, relative } from 'node:path';
 import os from 'node:os';
 import { benchDir, rootDir, PEERS, wasmArenaReleaseBytes } from './lib/peers.mjs';
 import { buildPeers } from './lib/build-peers.mjs';
+import { summarize } from './lib/stats.mjs';
 import { buildRows, LIVE_SETS, VARIANTS } from './lib/rows.mjs';
 import { evaluateTargets } from './lib/targets.mjs';
 import { printTables } from './lib/table.mjs';
@@ -38,12 +39,23 @@ const CTX = quick
   ? { reps: 5, repMs: 8, warmMs: 25, audioBlocks: 10_000, audioWarm: 5_000, frames: 40, framesWarm: 20, footprintSteps: 5_000 }
   : { reps: 5, repMs: 100, warmMs: 300, audioBlocks: 200_000, audioWarm: 40_000, frames: 2000, framesWarm: 200, footprintSteps: 200_000 };
 
-/** The job plan: [workload, peer, parameters]. wasm-arena runs first in every group. */
+/**
+ * The job plan: [workload, peer, parameters]. wasm-arena runs first in every group.
+ * The short micro-benchmarks (churn, typed, bump) run in ROUNDS rounds spread over the whole
+ * run, REPS_PER_ROUND repetitions each, in a fresh process per round: a burst of load from
+ * something else on the machine then spoils a few repetitions of a figure, not all of them.
+ * The figure is the median of all its repetitions.
+ */
+const ROUNDS = Number(opt('rounds') ?? (quick ? 1 : 3));
+const REPS_PER_ROUND = ROUNDS === 1 ? CTX.reps : Math.max(2, Math.ceil(CTX.reps / ROUNDS));
+const MICRO = new Set(['churn', 'typed', 'bump']);
+
 function plan() {
-  const jobs = [];
+  const micro = [];
+  const long = {};
   const add = (workload, peers, params = {}) => {
     if (only && !only.includes(workload)) return;
-    for (const peer of peers) jobs.push({ workload, peer, ...params });
+    for (const peer of peers) (MICRO.has(workload) ? micro : (long[workload] ??= [])).push({ workload, peer, ...params });
   };
   const all = ['wasm-arena', 'js-gc', 'js-pool', 'thing', 'as-tlsf', 'floor'];
   for (const variant of Object.keys(VARIANTS))
@@ -52,11 +64,37 @@ function plan() {
       if (!(quick && variant === 'wide' && live === 100_000)) add('churn', all, { variant, live });
     }
   add('typed', ['wasm-arena', 'js-gc', 'js-pool', 'thing', 'as-tlsf']);
+  add('bump', ['wasm-arena', 'js-gc', 'js-pool', 'floor']);
   add('audio', ['wasm-arena', 'wasm-arena-heap', 'js-gc', 'js-pool', 'thing', 'as-tlsf', 'floor']);
   add('particles', ['wasm-arena', 'js-gc', 'js-pool', 'as-tlsf']);
   add('footprint', ['wasm-arena', 'js-gc', 'js-pool', 'thing', 'as-tlsf']);
-  add('bump', ['wasm-arena', 'js-gc', 'js-pool', 'floor']);
+  const round = (r) => micro.map((j) => ({ ...j, reps: REPS_PER_ROUND, round: r }));
+  const jobs = [...round(1), ...(long.audio ?? [])];
+  if (ROUNDS > 1) jobs.push(...round(2));
+  jobs.push(...(long.particles ?? []), ...(long.footprint ?? []));
+  for (let r = 3; r <= ROUNDS; r++) jobs.push(...round(r));
   return jobs;
+}
+
+const keyOf = (r) => [r.workload, r.peer, r.variant ?? '', r.live ?? ''].join('|');
+
+/** Joins the rounds of a micro-benchmark into one result: every metric over all repetitions. */
+function mergeRounds(results) {
+  const byKey = new Map();
+  for (const r of results) {
+    if (!byKey.has(keyOf(r))) byKey.set(keyOf(r), []);
+    byKey.get(keyOf(r)).push(r);
+  }
+  return [...byKey.values()].map((rs) => {
+    if (rs.length === 1) return rs[0];
+    const { round, reps, ...first } = rs[0];
+    const failed = rs.find((r) => r.error);
+    if (failed) return { ...first, error: failed.error, stack: failed.stack };
+    const metrics = {};
+    for (const m of Object.keys(rs[0].metrics))
+      metrics[m] = summarize(rs.flatMap((r) => r.metrics[m].reps), rs[0].metrics[m].unit);
+    return { ...first, metrics, rounds: rs.length, seconds: rs.reduce((a, r) => a + r.seconds, 0), extra: { ...rs[0].extra, perRound: rs.map((r) => r.extra) } };
+  });
 }
 
 const tty = process.stderr.isTTY;
@@ -83,13 +121,15 @@ export function describe(job) {
   if (job.variant) parts.push(VARIANTS[job.variant]);
   if (job.live) parts.push(`${job.live.toLocaleString('en-US')} live`);
   parts.push(PEERS[job.peer] ?? job.peer);
+  if (job.round && ROUNDS > 1) parts.push(`round ${job.round}/${ROUNDS}`);
   return parts.join(' · ');
 }
 
 function runJob(job) {
   return new Promise((resolveJob) => {
     const t0 = performance.now();
-    const child = fork(resolve(benchDir, 'worker.mjs'), [JSON.stringify({ ...job, ctx: CTX })], {
+    const ctx = job.reps ? { ...CTX, reps: job.reps } : CTX;
+    const child = fork(resolve(benchDir, 'worker.mjs'), [JSON.stringify({ ...job, ctx })], {
       execArgv: ['--expose-gc', '--max-old-space-size=8192'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: process.env,
@@ -99,7 +139,7 @@ function runJob(job) {
     child.on('message', (m) => {
       if (m.type === 'progress') show(`${job.label} · ${m.msg}`);
       else if (m.type === 'result') result = m.result;
-      else if (m.type === 'error') result = { error: m.message, stack: m.stack };
+      else if (m.type === 'error') result = { error: m.message, stack: m.stack.split(rootDir).join('.') }; // no machine paths in results
     });
     child.on('exit', (code, signal) => {
       if (!result) result = { error: `worker exited (${signal ?? code}) without a result` };
@@ -111,6 +151,11 @@ function runJob(job) {
 function summaryOf(r) {
   if (r.error) return `ERROR: ${r.error.split('\n')[0]}`;
   const m = r.metrics;
+  const retried = r.extra?.retries ? ` [${r.extra.retries} repetition(s) re-run: the process was descheduled]` : '';
+  return summaryText(r, m) + retried;
+}
+
+function summaryText(r, m) {
   if (m.nsPerPair) return `${m.nsPerPair.median.toFixed(1)} ns/pair (${m.nsPerPair.min.toFixed(1)}–${m.nsPerPair.max.toFixed(1)})`;
   if (r.workload === 'audio') return `p50 ${m.p50.median.toFixed(2)} µs, p99.9 ${m.p999.median.toFixed(1)} µs, ${m.gcEvents.median} GC`;
   if (r.workload === 'particles') return `p50 ${m.p50.median.toFixed(2)} ms, p99 ${m.p99.median.toFixed(2)} ms, ${m.gcEvents.median} GC`;
@@ -131,7 +176,10 @@ function machine() {
     cpu: cpus[0]?.model?.trim() ?? 'unknown',
     cores: cpus.length,
     totalMemBytes: os.totalmem(),
+    loadAverageAtStart: os.loadavg().map((x) => Math.round(x * 100) / 100),
     ctx: CTX,
+    microRounds: ROUNDS,
+    microRepsPerRound: REPS_PER_ROUND,
     wasmArenaVersion: JSON.parse(readFileSync(resolve(rootDir, 'package.json'), 'utf8')).version,
     wasmArenaRelease: wasmArenaReleaseBytes(),
   };
@@ -175,16 +223,20 @@ async function main() {
     meta = machine();
     const jobs = plan();
     log(`wasm-arena bench (${meta.mode}): ${jobs.length} jobs, ${meta.cpu}, ${meta.cores} cores, Node ${meta.node}`);
-    results = [];
+    const raw = [];
     for (const [i, job] of jobs.entries()) {
       job.label = `[${i + 1}/${jobs.length} ${clock()}] ${describe(job)}`;
       show(job.label);
       const r = await runJob(job);
       delete r.label;
-      results.push(r);
+      raw.push(r);
       log(`${job.label} → ${summaryOf(r)}`);
     }
+    results = mergeRounds(raw);
     meta.seconds = (performance.now() - started) / 1000;
+    meta.loadAverageAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
+    meta.repsRerun = raw.reduce((a, r) => a + (r.extra?.retries ?? 0), 0);
+    meta.repsDisturbed = raw.reduce((a, r) => a + (r.extra?.disturbed ?? 0), 0);
   }
   const rows = buildRows(results);
   const targets = evaluateTargets(results, meta);

@@ -12,7 +12,14 @@ import { num, withUnit, bytes } from './format.mjs';
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const NAMES = { ...COLUMN_NAMES, 'wasm-arena': 'wasm-arena heap', 'wasm-arena-heap': 'wasm-arena heap' };
 
-function churnChart(results, variant) {
+/** How many repetitions a micro-benchmark figure is the median of. */
+function repsText(meta) {
+  const r = meta.microRounds ?? 1;
+  const n = r > 1 ? r * meta.microRepsPerRound : meta.ctx.reps;
+  return r > 1 ? `${n} repetitions (${r} processes × ${meta.microRepsPerRound})` : `${n} repetitions`;
+}
+
+function churnChart(results, variant, meta) {
   const peers = ['wasm-arena', 'as-tlsf', 'js-pool', 'floor', 'js-gc', 'thing'];
   const series = peers.map((p) => ({
     id: p,
@@ -24,7 +31,7 @@ function churnChart(results, variant) {
   }));
   return lineChart({
     title: `Cost of one alloc + free pair vs live blocks (${VARIANTS[variant]} random sizes)`,
-    subtitle: 'Lower is better. Both axes logarithmic. Dots: median of 5 repetitions; whiskers: min–max.',
+    subtitle: `Lower is better. Both axes logarithmic. Dots: median of ${repsText(meta)}; whiskers: min–max.`,
     x: { label: 'live blocks (random slot freed and refilled each step)', log: true, min: 100, max: 100_000, fmt: (v) => v.toLocaleString('en-US') },
     y: { label: 'ns per alloc + free pair', log: true },
     series,
@@ -152,8 +159,8 @@ function targetsHtml(targets) {
 
 export function writeReport(outDir, { meta, results, rows, targets }) {
   const charts = {
-    churn: churnChart(results, 'small'),
-    'churn-wide': churnChart(results, 'wide'),
+    churn: churnChart(results, 'small', meta),
+    'churn-wide': churnChart(results, 'wide', meta),
     audio: audioChart(results, meta),
     'gc-audio': gcChart(results, 'audio'),
     'gc-particles': gcChart(results, 'particles'),
@@ -196,13 +203,14 @@ ${charts['gc-particles'] ? `<figure>${charts['gc-particles']}<figcaption>2 000 f
 ${charts.footprint ? `<figure>${charts.footprint}<figcaption>Peak heap bytes: for the wasm allocators the memory the heap spans (AS TLSF: linear memory above its static data, grown page-wise); @thi.ng/malloc: its high-water “top”; JS pool: every byte it ever created; JS GC: V8 heap + array buffers sampled every 512 operations above the starting baseline (approximate, includes not-yet-collected garbage).</figcaption></figure>` : ''}
 </div>
 <h2>Every figure</h2>
-<p>Bold: the peer's median ÷ wasm-arena's median (above 1× means the peer costs more). Below it: the peer's own median (min–max over ${meta.ctx.reps} repetitions, warm-up excluded). Where wasm-arena measured zero, the peer's own figure is shown.</p>
+<p>Bold: the peer's median ÷ wasm-arena's median (above 1× means the peer costs more). Below it: the peer's own median and, in brackets, min–max over the repetitions (warm-up excluded): ${repsText(meta)} for churn, Float32Array and bump; ${meta.ctx.reps} for audio and particles (each a full run of ${meta.ctx.audioBlocks.toLocaleString('en-US')} blocks / ${meta.ctx.frames.toLocaleString('en-US')} frames). Footprint is deterministic: one replay. Where wasm-arena measured zero, the peer's own figure is shown.</p>
 ${tableHtml(rows)}
 <h2>How this was measured</h2>
 <ul>
 <li>One command, <code>npm run bench</code>: one child process per (workload, peer) so no peer's garbage or JIT state bills another; jobs run one after the other.</li>
-<li>Every peer replays the same seeded random sizes and slot indices through the same loop source; each figure is the median of ${meta.ctx.reps} timed repetitions after a warm-up, with min–max.</li>
+<li>Every peer replays the same seeded random sizes and slot indices through the same loop source; each figure is the median of its timed repetitions after a warm-up, with min–max. The short micro-benchmarks run in ${meta.microRounds ?? 1} separate process(es) spread over the run, so that a burst of load from elsewhere on the machine spoils a few repetitions rather than a whole figure.</li>
 <li>Peers: JS GC (<code>new</code> and drop), a hand-written JS pool, <code>@thi.ng/malloc</code> MemPool, AssemblyScript's built-in TLSF (<code>heap.alloc</code>/<code>heap.free</code>, minimal runtime, -O3, its own asconfig), and an empty wasm export (the floor).</li>
+<li>Micro-benchmark repetitions are timed by the wall clock; the process's CPU time is read alongside, and a repetition whose wall time clearly exceeds its CPU time (the process was descheduled by other load) is run again, up to 5 times, keeping the fastest${meta.repsRerun != null ? ` (this run: ${meta.repsRerun} re-run, ${meta.repsDisturbed} still disturbed after 5 tries; load average ${meta.loadAverageAtStart?.[0]} at the start, ${meta.loadAverageAtEnd?.[0]} at the end)` : ''}. Audio and particle distributions cannot be re-run that way: their tails include whatever else the machine did, which the “no allocation” peer shows.</li>
 <li>Audio deadline: a 128-frame quantum at 48 kHz lasts 2.67 ms; with 2 ms taken by the rest of the graph, a block misses when it takes longer than 0.67 ms.</li>
 <li>Raw numbers, machine and versions: the JSON file next to this report.</li>
 </ul>

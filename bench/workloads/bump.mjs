@@ -6,6 +6,7 @@
 import { loadAsPeer, loadWasmArena, JsBump } from '../lib/peers.mjs';
 import { sizeSequence, SEQ_MASK } from '../lib/prng.mjs';
 import { summarize } from '../lib/stats.mjs';
+import { timeRep, retryInfo } from '../lib/timing.mjs';
 
 const BATCH = 1024; // allocations between resets: ≤ 1024 × 520 B fits in the 1 MiB arena
 
@@ -52,7 +53,7 @@ async function measure(loop, ctx, label) {
   let k = 0;
   const warmEnd = performance.now() + ctx.warmMs;
   while (performance.now() < warmEnd) k = loop(k, 4096);
-  let t0 = performance.now();
+  const t0 = performance.now();
   let n = 1024;
   let done = 0;
   for (;;) {
@@ -68,9 +69,7 @@ async function measure(loop, ctx, label) {
   const reps = [];
   for (let r = 0; r < ctx.reps; r++) {
     ctx.progress(`${label} rep ${r + 1}/${ctx.reps}`);
-    t0 = performance.now();
-    k = loop(k, n);
-    reps.push(((performance.now() - t0) * 1e6) / n);
+    reps.push(timeRep(() => (k = loop(k, n)), n));
   }
   return reps;
 }
@@ -80,10 +79,13 @@ export async function run(job, ctx) {
   const sizes = sizeSequence('small', 21);
   const out = new Array(BATCH).fill(0);
   const alloc = await measure((k, n) => bumpLoop(a, out, sizes, k, n), ctx, 'alloc');
-  const metrics = { allocNs: summarize(alloc, 'ns') };
+  const metrics = { allocNs: summarize(alloc.map((r) => r.ns), 'ns') };
+  let all = alloc;
   if (job.peer !== 'js-gc') {
     a.alloc(64);
-    metrics.resetNs = summarize(await measure((k, n) => resetLoop(a, k, n), ctx, 'reset'), 'ns');
+    const reset = await measure((k, n) => resetLoop(a, k, n), ctx, 'reset');
+    metrics.resetNs = summarize(reset.map((r) => r.ns), 'ns');
+    all = all.concat(reset);
   }
-  return { metrics, extra: { resetEvery: BATCH } };
+  return { metrics, extra: { resetEvery: BATCH, ...retryInfo(all) } };
 }

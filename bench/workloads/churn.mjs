@@ -5,6 +5,7 @@
 import { makeAllocator } from '../lib/peers.mjs';
 import { sizeSequence, slotSequence, SEQ_MASK, meanSize } from '../lib/prng.mjs';
 import { summarize } from '../lib/stats.mjs';
+import { timeRep, retryInfo } from '../lib/timing.mjs';
 
 /** The measured loop: identical source for every peer (one peer per process keeps it monomorphic). */
 function churnLoop(a, slots, idx, sizes, from, count) {
@@ -37,7 +38,7 @@ export async function run(job, ctx) {
     if (chunk < 16384) chunk *= 2;
   }
   // Calibrate the repetition length to about ctx.repMs.
-  let t0 = performance.now();
+  const t0 = performance.now();
   let n = 8;
   let done = 0;
   for (;;) {
@@ -53,9 +54,10 @@ export async function run(job, ctx) {
   const reps = [];
   for (let r = 0; r < ctx.reps; r++) {
     ctx.progress(`rep ${r + 1}/${ctx.reps}`);
-    t0 = performance.now();
-    k = churnLoop(a, slots, idx, sizes, k, n);
-    reps.push(((performance.now() - t0) * 1e6) / n);
+    reps.push(timeRep(() => (k = churnLoop(a, slots, idx, sizes, k, n)), n));
   }
-  return { metrics: { nsPerPair: summarize(reps, 'ns') }, extra: { opsPerRep: n, totalOps: k } };
+  return {
+    metrics: { nsPerPair: summarize(reps.map((r) => r.ns), 'ns') },
+    extra: { opsPerRep: n, totalOps: k, ...retryInfo(reps) },
+  };
 }

@@ -55,12 +55,26 @@ export async function run(job, ctx) {
     overheadPerBlock: used == null ? null : (used - aligned) / live,
     steps,
   };
+  out.headerBytes = await headerProbe(job.peer);
   if (job.peer === 'wasm-arena') {
     const st = a.heap.stats();
     out.stats = st;
     out.peakUsedOverPeakLive = st.peakUsedBytes / peakLive;
   }
   return { metrics: {}, extra: out };
+}
+
+/**
+ * The per-block header, measured: in a fresh allocator, two back-to-back 64-byte allocations land
+ * next to each other; the gap between their addresses beyond the 64 requested bytes is the header
+ * (plus any rounding the allocator adds to every block).
+ */
+async function headerProbe(peer) {
+  if (peer === 'js-gc' || peer === 'js-pool') return null;
+  const a = await makeAllocator(peer, 1 << 16);
+  const p = a.alloc(64);
+  const q = a.alloc(64);
+  return q > p ? q - p - 64 : null;
 }
 
 function spanBase(peer, a) {

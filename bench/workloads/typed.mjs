@@ -5,6 +5,7 @@
 import { loadAsPeer, loadWasmArena, makeThingPool } from '../lib/peers.mjs';
 import { slotSequence, SEQ_MASK } from '../lib/prng.mjs';
 import { summarize } from '../lib/stats.mjs';
+import { timeRep, retryInfo } from '../lib/timing.mjs';
 
 const LEN = 128;
 const LIVE = 1000;
@@ -66,7 +67,7 @@ export async function run(job, ctx) {
   let k = 0;
   const warmEnd = performance.now() + ctx.warmMs;
   while (k < 200_000 && performance.now() < warmEnd) k = typedLoop(a, slots, idx, k, 1024);
-  let t0 = performance.now();
+  const t0 = performance.now();
   let n = 64;
   let done = 0;
   for (;;) {
@@ -82,9 +83,10 @@ export async function run(job, ctx) {
   const reps = [];
   for (let r = 0; r < ctx.reps; r++) {
     ctx.progress(`rep ${r + 1}/${ctx.reps}`);
-    t0 = performance.now();
-    k = typedLoop(a, slots, idx, k, n);
-    reps.push(((performance.now() - t0) * 1e6) / n);
+    reps.push(timeRep(() => (k = typedLoop(a, slots, idx, k, n)), n));
   }
-  return { metrics: { nsPerPair: summarize(reps, 'ns') }, extra: { opsPerRep: n, live: LIVE } };
+  return {
+    metrics: { nsPerPair: summarize(reps.map((r) => r.ns), 'ns') },
+    extra: { opsPerRep: n, live: LIVE, ...retryInfo(reps) },
+  };
 }

@@ -54,10 +54,14 @@ export function fade(pixels) {
   for (let i = 0; i < pixels.length; i++) pixels[i] = ((pixels[i] >>> 1) & 0x7f7f7f) | 0xff000000;
 }
 
+/** Draw a particle as a 2×2 dot. */
 function plot(pixels, width, height, x, y, color) {
   const xi = x | 0;
   const yi = y | 0;
-  if (xi >= 0 && xi < width && yi >= 0 && yi < height) pixels[yi * width + xi] = color;
+  if (xi >= 0 && xi < width - 1 && yi >= 0 && yi < height - 1) {
+    const i = yi * width + xi;
+    pixels[i] = pixels[i + 1] = pixels[i + width] = pixels[i + width + 1] = color;
+  }
 }
 
 class FireworksBase {

@@ -6,6 +6,7 @@ export function num(x) {
   if (!Number.isFinite(x)) return '∞';
   const a = Math.abs(x);
   if (a === 0) return '0';
+  if (Number.isInteger(x) && a < 1e6) return x.toLocaleString('en-US');
   if (a >= 100) return Math.round(x).toLocaleString('en-US');
   if (a >= 10) return x.toFixed(1);
   if (a >= 1) return x.toFixed(2);
@@ -21,7 +22,33 @@ export function bytes(x) {
   return `${Number.isInteger(x) ? x : num(x)} B`;
 }
 
+const TIME = ['ns', 'µs', 'ms', 's'];
+
+/** Rescales a time figure so it prints with at most 4 digits: 12 345 ns → 12.3 µs. */
+function timeScale(x, unit) {
+  let i = TIME.indexOf(unit);
+  let f = 1;
+  while (i >= 0 && i < TIME.length - 1 && Math.abs(x / f) >= 10_000) {
+    f *= 1000;
+    i++;
+  }
+  return { f, unit: i >= 0 ? TIME[i] : unit };
+}
+
+/** "median unit (min–max)" with one scale for all three numbers; just the median when min = max. */
+export function range(c, unit) {
+  if (!c || c.median == null || Number.isNaN(c.median)) return '—';
+  if (unit === 'B') return c.min === c.max ? bytes(c.median) : `${bytes(c.median)} (${bytes(c.min)}–${bytes(c.max)})`;
+  const { f, unit: u } = timeScale(c.median, unit);
+  const v = withUnit(c.median / f, u);
+  return c.min === c.max ? v : `${v} (${num(c.min / f)}–${num(c.max / f)})`;
+}
+
 export function withUnit(x, unit) {
+  if (TIME.includes(unit)) {
+    const { f, unit: u } = timeScale(x, unit);
+    if (f !== 1) return withUnit(x / f, u);
+  }
   if (unit === 'B') return bytes(x);
   if (unit === '×') return `${num(x)}×`;
   if (unit === '%') return `${num(x)} %`;

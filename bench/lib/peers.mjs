@@ -11,16 +11,20 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const benchDir = resolve(here, '..');
 export const rootDir = resolve(benchDir, '..');
 
-/** Display names, in table column order (wasm-arena first: it is the base of every ratio). */
+/**
+ * Display names, in table column order (wasm-arena first: it is the base of every ratio).
+ * 'wasm-arena' is the path each workload is about (heap for churn, arena for audio and bump);
+ * 'wasm-arena-heap' is the heap path where the base is the arena (audio).
+ */
 export const PEERS = {
   'wasm-arena': 'wasm-arena',
+  'wasm-arena-heap': 'wasm-arena heap',
   'js-gc': 'JS GC',
   'js-pool': 'JS pool',
   thing: '@thi.ng/malloc',
   'as-tlsf': 'AS TLSF',
   floor: 'empty call',
 };
-export const PEER_IDS = Object.keys(PEERS);
 
 export const MAX_WASM_BYTES = 65535 * 65536; // 4 GiB − 64 KiB: the most a wasm32 memory can hold
 

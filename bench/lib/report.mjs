@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { lineChart, stemPanels, barChart } from './svg.mjs';
 import { find, LIVE_SETS, VARIANTS } from './rows.mjs';
 import { COLUMNS, COLUMN_NAMES, baseCell, ratioCell } from './table.mjs';
-import { num, withUnit, bytes } from './format.mjs';
+import { num, range, bytes } from './format.mjs';
 
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const NAMES = { ...COLUMN_NAMES, 'wasm-arena': 'wasm-arena heap', 'wasm-arena-heap': 'wasm-arena heap' };
@@ -35,6 +35,7 @@ function churnChart(results, variant, meta) {
     x: { label: 'live blocks (random slot freed and refilled each step)', log: true, min: 100, max: 100_000, fmt: (v) => v.toLocaleString('en-US') },
     y: { label: 'ns per alloc + free pair', log: true },
     series,
+    height: 500,
   });
 }
 
@@ -68,7 +69,7 @@ function audioChart(results, meta) {
         { v: 5.6, label: 'max' },
       ],
     },
-    y: { label: 'block time (µs)', log: true, fmt: (v) => (v >= 1000 ? `${v / 1000} ms` : `${v}`) },
+    y: { label: 'block time', log: true, fmt: (v) => (v >= 1000 ? `${v / 1000} ms` : `${v} µs`) },
     hlines: [{ y: budget * 1000, label: `deadline budget ${num(budget * 1000)} µs` }],
     series,
     labelWidth: 140,
@@ -133,8 +134,7 @@ function footprintChart(results) {
 function tableHtml(rows) {
   const cols = COLUMNS.filter((p) => rows.some((r) => r.cells[p]));
   const head = `<tr><th>workload · metric <span class="path">[wasm-arena path]</span></th><th>wasm-arena<br><small>median (min–max)</small></th>${cols.map((p) => `<th>${esc(COLUMN_NAMES[p])}<br><small>÷ wasm-arena</small></th>`).join('')}</tr>`;
-  const cell = (c, unit) =>
-    !c || c.median == null || Number.isNaN(c.median) ? '' : c.min === c.max ? withUnit(c.median, unit) : `${withUnit(c.median, unit)} (${num(c.min)}–${num(c.max)})`;
+  const cell = (c, unit) => (!c || c.median == null || Number.isNaN(c.median) ? '' : range(c, unit));
   let group = '';
   const body = rows
     .map((r) => {
@@ -145,7 +145,7 @@ function tableHtml(rows) {
         .join('')}</tr>`;
     })
     .join('\n');
-  return `<table class="cmp"><thead>${head}</thead><tbody>${body}</tbody></table>`;
+  return `<div class="scroll"><table class="cmp"><thead>${head}</thead><tbody>${body}</tbody></table></div>`;
 }
 
 function targetsHtml(targets) {
@@ -178,8 +178,8 @@ h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:32px 0 8px;border-bott
 .meta{color:#57606a}.grid{display:grid;grid-template-columns:1fr;gap:16px}
 figure{margin:0;border:1px solid #d8dee4;border-radius:6px;overflow:hidden}figure svg{display:block;width:100%;max-width:980px;height:auto;margin:0 auto}
 figcaption{padding:8px 12px;background:#f6f8fa;color:#57606a;font-size:13px;border-top:1px solid #d8dee4}
-table{border-collapse:collapse;width:100%;font-size:13px}th,td{padding:4px 8px;border-bottom:1px solid #eaeef2;text-align:right;vertical-align:top}
-th:first-child,td:first-child{text-align:left}th{background:#f6f8fa;position:sticky;top:0}small{color:#57606a;font-weight:normal}table.cmp small{white-space:nowrap}table.cmp{font-size:12.5px}
+table{border-collapse:collapse;width:100%;font-size:13px}th,td{padding:4px 6px;border-bottom:1px solid #eaeef2;text-align:right;vertical-align:top}
+th:first-child,td:first-child{text-align:left}th{background:#f6f8fa;position:sticky;top:0}small{color:#57606a;font-weight:normal}table.cmp small{white-space:nowrap;font-size:11px}table.cmp{font-size:12.5px}table.cmp td:first-child{min-width:210px}.scroll{overflow-x:auto}
 tr.sep td{border-top:2px solid #d8dee4}.path{color:#57606a;font-size:12px}td.base{font-weight:600;white-space:nowrap}
 .targets td:nth-child(n+2){white-space:nowrap}.pass{color:#1a7f37;font-weight:700}.fail{color:#cf222e;font-weight:700}.na{color:#57606a}
 .note{background:#fff8c5;border:1px solid #d4a72c66;padding:8px 12px;border-radius:6px}ul{padding-left:20px}code{background:#f6f8fa;padding:1px 4px;border-radius:4px}

@@ -2,11 +2,11 @@
 // DESIGN.md §4 target rows.
 
 import { PEERS } from './peers.mjs';
-import { num, withUnit, textTable } from './format.mjs';
+import { num, withUnit, range, textTable } from './format.mjs';
 
 /** Peer columns after the wasm-arena base, in display order. */
 export const COLUMNS = ['wasm-arena-heap', 'js-gc', 'js-pool', 'thing', 'as-tlsf', 'floor'];
-export const COLUMN_NAMES = { ...PEERS, 'wasm-arena-heap': 'wasm-arena heap' };
+export const COLUMN_NAMES = PEERS;
 
 /** peer ÷ wasm-arena, or the peer's own figure where wasm-arena's is zero. */
 export function ratioCell(row, peer) {
@@ -19,16 +19,11 @@ export function ratioCell(row, peer) {
 }
 
 export function baseCell(row) {
-  const b = row.cells['wasm-arena'];
-  if (!b || b.median == null || Number.isNaN(b.median)) return '—';
-  const v = withUnit(b.median, row.unit);
-  if (b.min === b.max) return v;
-  return `${v} (${num(b.min)}–${num(b.max)})`;
+  return range(row.cells['wasm-arena'], row.unit);
 }
 
 function rangeCell(c, unit) {
-  if (!c || c.median == null || Number.isNaN(c.median)) return '—';
-  return c.min === c.max ? withUnit(c.median, unit) : `${withUnit(c.median, unit)} (${num(c.min)}–${num(c.max)})`;
+  return range(c, unit);
 }
 
 export function printTables(rows, targets, meta) {

@@ -1,6 +1,6 @@
 // A user's app (test/fixtures/bundler-app) imports `wasm-arena` by package name and is built by
 // Vite and by esbuild with zero configuration — no config file, no plugin, no wasm loader —
-// then run in headless Chromium: main thread (sync + async) and a Worker.
+// then run in headless Chromium: main thread (sync + async), a Worker and an AudioWorklet.
 //
 // The fixture depends on "wasm-arena": "file:../../.."; instead of running `npm install` there
 // (network, slow) the test makes the symlink npm would make: node_modules/wasm-arena → the repo.
@@ -60,11 +60,11 @@ async function runInChromium(root: string) {
 
 const EXPECTED = {
   ok: true,
-  checks: { alloc: true, allocArray: true, arena: true, errors: true, outOfMemory: true, check: true, create: true, worker: true },
+  checks: { alloc: true, allocArray: true, arena: true, errors: true, outOfMemory: true, check: true, create: true, worker: true, worklet: true },
 };
 
 describe('bundlers: the package works with zero bundler configuration', () => {
-  it('Vite (`vite build`, no config file) builds the app; it runs in Chromium, Worker included', async () => {
+  it('Vite (`vite build`, no config file) builds the app; it runs in Chromium, Worker and AudioWorklet included', async () => {
     const vite = join(require.resolve('vite/package.json'), '../bin/vite.js');
     execFileSync(process.execPath, [vite, 'build', '--outDir', 'dist/vite', '--logLevel', 'warn'], { cwd: APP, stdio: 'pipe' });
     const built = files(join(OUT, 'vite'));
@@ -75,19 +75,20 @@ describe('bundlers: the package works with zero bundler configuration', () => {
     expect(errors).toEqual([]);
   });
 
-  it('esbuild (`esbuild --bundle`, no plugins) builds the app; it runs in Chromium, Worker included', async () => {
+  it('esbuild (`esbuild --bundle`, no plugins) builds the app; it runs in Chromium, Worker and AudioWorklet included', async () => {
     const esbuild = join(require.resolve('esbuild/package.json'), '../bin/esbuild');
     const dir = join(OUT, 'esbuild');
-    // Two entry points: the page's script and the Worker it starts with new URL('./worker.js', import.meta.url).
-    execFileSync(esbuild, ['src/main.js', 'src/worker.js', '--bundle', '--format=esm', `--outdir=${dir}`, '--log-level=warning'], {
+    // Three entry points: the page's script, and the Worker and the AudioWorklet processor it
+    // loads with new URL('./<name>.js', import.meta.url).
+    execFileSync(esbuild, ['src/main-esbuild.js', 'src/worker.js', 'src/processor.js', '--bundle', '--format=esm', `--outdir=${dir}`, '--log-level=warning'], {
       cwd: APP,
       stdio: 'pipe',
     });
     writeFileSync(
       join(dir, 'index.html'),
-      '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><pre id="out"></pre><script type="module" src="./main.js"></script>\n',
+      '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><pre id="out"></pre><script type="module" src="./main-esbuild.js"></script>\n',
     );
-    expect(files(dir).sort()).toEqual(['index.html', 'main.js', 'worker.js']);
+    expect(files(dir).sort()).toEqual(['index.html', 'main-esbuild.js', 'processor.js', 'worker.js']);
     const { result, errors } = await runInChromium(dir);
     expect(result).toEqual(EXPECTED);
     expect(errors).toEqual([]);

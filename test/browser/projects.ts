@@ -56,6 +56,9 @@ export function browserProjects(): TestProjectInlineConfiguration[] {
   return [
     {
       extends: true,
+      // Pre-bundle the tests' one browser-side dependency up front, so Vite never re-optimizes
+      // (and reloads the page) in the middle of a run.
+      optimizeDeps: { include: ['fast-check'] },
       test: {
         name: 'browser',
         include: ['test/*.browser.test.ts', ...LIBRARY_TESTS_IN_BROWSER],

@@ -8,7 +8,7 @@ import {
   C_BAD_CHECK, C_BAD_SIZE, C_LEFTFREE, C_ADJACENT_FREE, C_BACK, C_TAIL, C_LIST, C_BITMAP,
   C_COUNTS, C_ROOT, rootGet, infoOf, sizeOf, setInfo, headerValid, fault,
 } from "./layout";
-import { classOf } from "./heap";
+import { classOf } from "./freelist";
 import { firstPoisonFault, canaryValid } from "./debug";
 
 /** Bit 2 of a header is never set outside check(): it marks free blocks the walk has seen. */

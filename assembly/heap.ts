@@ -1,101 +1,26 @@
-// The general heap: TLSF free lists with two-level bitmaps, boundary tags, immediate coalescing.
+// The general heap: blocks with boundary tags, immediate coalescing, growth; the free lists are
+// in freelist.ts.
 // Every public entry point is O(1): no loop depends on the number of live or free blocks.
 // Layout, size classes and status codes: see layout.ts.
 
 import {
   FREE, LEFTFREE, TAGS, HEADER, GRANULE, MIN_BLOCK, B_PREV, B_NEXT, MAX_REQUEST, MAX_ALIGN,
-  SL_BITS, SL_COUNT, SMALL_LIMIT, FL_SHIFT, FL_COUNT, CANARY,
+  SL_BITS, SMALL_LIMIT, EXACT_LIMIT, CANARY,
   R_MAGIC, R_MAGIC_VALUE, R_SECRET, R_HEAP_START, R_TAIL, R_MAX_PAGES, R_USED, R_PEAK, R_LIVE,
-  R_GENERATION, R_FL_MAP,
-  R_FLAGS, R_SL_MAP, R_HEADS, ROOT, ROOT_SIZE,
+  R_GENERATION, R_FLAGS, ROOT, ROOT_SIZE,
   OK, E_NOT_A_BLOCK, E_DOUBLE_FREE, E_NEIGHBOUR, E_RANGE, E_ARGUMENT, E_POISON,
   rootGet, rootSet, infoOf, sizeOf, setInfo, setHeader, headerValid, msb, fault,
 } from "./layout";
 import { poison, firstPoisonFault, writeCanary, canaryValid } from "./debug";
+import { insert, remove, search, emptied, headAt } from "./freelist";
 
-// ── Size classes ────────────────────────────────────────────────────────────────────────────────
-
-/** The class (fl << SL_BITS | sl) a free block of `size` bytes is filed under. */
-// @ts-ignore: decorator
-@inline export function classOf(size: u32): u32 {
-  if (size < SMALL_LIMIT) return size >> 3;
-  const m = msb(size);
-  return ((m - FL_SHIFT) << SL_BITS) | ((size >> (m - SL_BITS)) & (SL_COUNT - 1));
-}
-
-/** The smallest class whose every block holds `size` bytes (TLSF rounds the request up). */
-// @ts-ignore: decorator
-@inline function searchClassOf(size: u32): u32 {
-  if (size < SMALL_LIMIT) return size >> 3;
-  return classOf(size + (1 << (msb(size) - SL_BITS)) - 1);
-}
-
-// @ts-ignore: decorator
-@inline function headAt(cls: u32): u32 { return ROOT + R_HEADS + (cls << 2); }
-// @ts-ignore: decorator
-@inline function slMapAt(fl: u32): u32 { return ROOT + R_SL_MAP + (fl << 2); }
+// ── Block sizes ──────────────────────────────────────────────────────────────────────────────────
 
 /** Block size for a request of `size` bytes: header, canary (debug), rounded to the granule. */
 // @ts-ignore: decorator
 @inline function blockSizeFor(size: u32): u32 {
   const need = (size + HEADER + CANARY + GRANULE - 1) & ~(GRANULE - 1);
   return need < MIN_BLOCK ? MIN_BLOCK : need;
-}
-
-// ── Free lists ──────────────────────────────────────────────────────────────────────────────────
-
-/** Files the free block `b` (header already written) at the head of its class list. */
-export function insert(b: u32, size: u32): void {
-  const cls = classOf(size);
-  const h = headAt(cls);
-  const head = load<u32>(h);
-  store<u32>(b, 0, B_PREV);
-  store<u32>(b, head, B_NEXT);
-  if (head) {
-    store<u32>(head, b, B_PREV);
-  } else {
-    const fl = cls >> SL_BITS;
-    rootSet(R_FL_MAP, rootGet(R_FL_MAP) | (1 << fl));
-    store<u32>(slMapAt(fl), load<u32>(slMapAt(fl)) | (1 << (cls & (SL_COUNT - 1))));
-  }
-  store<u32>(h, b);
-}
-
-/** Unlinks the free block `b` of `size` bytes from its class list. */
-export function remove(b: u32, size: u32): void {
-  const cls = classOf(size);
-  const prev = load<u32>(b, B_PREV);
-  const next = load<u32>(b, B_NEXT);
-  if (next) store<u32>(next, prev, B_PREV);
-  if (prev) {
-    store<u32>(prev, next, B_NEXT);
-  } else {
-    store<u32>(headAt(cls), next);
-    if (!next) emptied(cls);
-  }
-}
-
-/** Clears the bitmap bits of class `cls`, whose list just became empty. */
-function emptied(cls: u32): void {
-  const fl = cls >> SL_BITS;
-  const sl = load<u32>(slMapAt(fl)) & ~(1 << (cls & (SL_COUNT - 1)));
-  store<u32>(slMapAt(fl), sl);
-  if (!sl) rootSet(R_FL_MAP, rootGet(R_FL_MAP) & ~(1 << fl));
-}
-
-/** A free block of at least `size` bytes, or 0: two bitmap scans, no list walk. */
-function search(size: u32): u32 {
-  const cls = searchClassOf(size);
-  let fl = cls >> SL_BITS;
-  if (fl >= FL_COUNT) return 0;
-  let slMap = load<u32>(slMapAt(fl)) & (<u32>-1 << (cls & (SL_COUNT - 1)));
-  if (!slMap) {
-    const flMap = rootGet(R_FL_MAP) & (<u32>-1 << (fl + 1));
-    if (!flMap) return 0;
-    fl = ctz<u32>(flMap);
-    slMap = load<u32>(slMapAt(fl));
-  }
-  return load<u32>(headAt((fl << SL_BITS) | ctz<u32>(slMap)));
 }
 
 // ── Faults ──────────────────────────────────────────────────────────────────────────────────────
@@ -273,11 +198,12 @@ export function alloc(size: u32, align: u32): u32 {
   const need = blockSizeFor(size);
   if (align <= GRANULE) {
     // Fast path: an exact-fit small class that is not empty.
-    if (need < SMALL_LIMIT && !DEBUG) {
+    if (need < EXACT_LIMIT && !DEBUG) {
       const h = headAt(need >> 3);
       const b = load<u32>(h);
       if (b) {
-        // Classes below 256 bytes are exact: the block has exactly `need` bytes, nothing to split.
+        // Classes below 512 bytes are exact (class = size >> 3): the block has exactly `need`
+        // bytes, nothing to split.
         const next = load<u32>(b, B_NEXT);
         store<u32>(h, next);
         if (next) store<u32>(next, 0, B_PREV);

@@ -101,6 +101,9 @@
 @inline export const SL_COUNT: u32 = 1 << SL_BITS;
 // @ts-ignore: decorator
 @inline export const SMALL_LIMIT: u32 = SL_COUNT << 3; // 256
+/** Below this block size every class holds one size only, and class = size >> 3. */
+// @ts-ignore: decorator
+@inline export const EXACT_LIMIT: u32 = SMALL_LIMIT << 1; // 512
 // @ts-ignore: decorator
 @inline export const FL_SHIFT: u32 = 7; // msb(256) - 1
 // @ts-ignore: decorator

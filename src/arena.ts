@@ -1,6 +1,7 @@
 // class Arena: bump allocation on a region of the heap. alloc moves a cursor (one wasm call, no
 // garbage); mark/reset roll it back in O(1); dispose returns the region to the heap.
 
+import { validAlign } from './args.js';
 import { HeapError, OutOfMemoryError } from './errors.js';
 import { hex } from './faults.js';
 import type { Heap } from './heap.js';
@@ -44,7 +45,7 @@ export class Arena {
 
   /** Like alloc, but returns 0 when the arena is full (for real-time code). */
   tryAlloc(bytes: number, align = 8): number {
-    if ((bytes >>> 0) !== bytes || (align !== 8 && !(align > 0 && align <= 65536 && (align & (align - 1)) === 0))) {
+    if ((bytes >>> 0) !== bytes || (align !== 8 && !validAlign(align))) {
       throw new RangeError(`arena.alloc(${bytes}, ${align}): size must be an integer ≥ 0, alignment a power of two ≤ 65536`);
     }
     const p = this._bump(this._a, bytes, align) >>> 0;

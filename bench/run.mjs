@@ -19,6 +19,7 @@ import { buildRows, LIVE_SETS, VARIANTS } from './lib/rows.mjs';
 import { evaluateTargets } from './lib/targets.mjs';
 import { printTables } from './lib/table.mjs';
 import { writeReport } from './lib/report.mjs';
+import { summaryMarkdown } from './lib/markdown.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(`--${name}`);
@@ -248,6 +249,7 @@ async function main() {
     writeFileSync(file, JSON.stringify({ meta, results }, null, 1) + '\n');
     log(`raw numbers: ${relative(rootDir, file)}`);
   }
+  writeFileSync(resolve(outDir, 'summary.md'), summaryMarkdown(rows, targets, meta));
   const report = writeReport(outDir, { meta, results, rows, targets });
   log(`report: ${relative(rootDir, report)} (${(meta.seconds ?? 0).toFixed(0)} s)`);
   const failed = results.filter((r) => r.error);

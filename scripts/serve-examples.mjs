@@ -75,7 +75,10 @@ export function startServer(options = {}) {
     } catch {
       return send(400, 'bad request\n');
     }
-    if (path === '/' && !options.root) path = '/examples/';
+    if (path === '/' && !options.root) {
+      res.writeHead(302, { ...headers, Location: '/examples/' });
+      return res.end();
+    }
     if (aliases[path]) path = '/' + aliases[path];
 
     // Resolve inside root only: normalize, then refuse anything that escapes or is not allowed.

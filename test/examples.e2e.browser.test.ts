@@ -36,6 +36,16 @@ describe('example server (npm run examples)', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/javascript/);
   });
 
+  it('the landing page at / loads with its stylesheet and links to both examples', async () => {
+    const { page, errors } = await openPage(browser, `${server.url}/`);
+    expect(page.url()).toBe(`${server.url}/examples/`);
+    const links = await page.$$eval('a', (as) => as.map((a) => (a as HTMLAnchorElement).pathname));
+    expect(links).toEqual(['/examples/audio-worklet/', '/examples/particles/']);
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(15, 20, 25)');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('serves only examples/ and dist/, and never outside the repository', async () => {
     for (const path of ['/package.json', '/src/index.ts', '/examples/../package.json', '/examples/%2e%2e/package.json', '/%2e%2e/%2e%2e/etc/passwd']) {
       const res = await fetch(server.url + path);

@@ -7,7 +7,7 @@ import { createHeapMeter } from '../shared/heap-meter.js';
 import { STATE } from './synth-params.js';
 
 const $ = (id) => document.getElementById(id);
-const meter = createHeapMeter($('meter'));
+const meter = createHeapMeter($('meter'), 'The heap is made when the processor starts: press Play or Render.');
 const canvas = $('scope');
 const g = canvas.getContext('2d');
 const status = (text) => ($('status').textContent = text);

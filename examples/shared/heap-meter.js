@@ -17,9 +17,10 @@ const ROWS = [
 /**
  * Render a heap meter into `root`.
  * @param {HTMLElement} root
+ * @param {string} [placeholder]  shown until the first update
  * @returns {{ update(stats: Record<string, number>, extra?: Array<[string, string, boolean?]>): void }}
  */
-export function createHeapMeter(root) {
+export function createHeapMeter(root, placeholder = '') {
   root.innerHTML = `
     <div class="meter-bar" role="img" aria-label="heap usage">
       <div class="used"></div><div class="peak"></div>
@@ -33,6 +34,7 @@ export function createHeapMeter(root) {
   const used = root.querySelector('.used');
   const peak = root.querySelector('.peak');
   const dl = root.querySelector('dl');
+  if (placeholder) dl.innerHTML = `<dt>${placeholder}</dt>`;
   return {
     update(stats, extra = []) {
       const total = stats.heapBytes || 1;

@@ -7,6 +7,8 @@
 //   npm run bench -- --quick      smoke run (< 1 min), results go to bench/results/quick/
 //   npm run bench -- --only churn,audio
 //   npm run bench -- --report-only bench/results/<file>.json   (re-render table + report)
+//   npm run bench -- --rounds 1   one process per micro-benchmark figure instead of 3
+//   npm run bench -- --build      rebuild wasm-arena first even if dist/ looks current
 
 import { fork, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
@@ -29,7 +31,7 @@ const opt = (name) => {
   return args[i].includes('=') ? args[i].split('=').slice(1).join('=') : args[i + 1];
 };
 if (flag('help')) {
-  process.stdout.write(readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(1, 10).join('\n') + '\n');
+  process.stdout.write(readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(1, 12).join('\n') + '\n');
   process.exit(0);
 }
 const quick = flag('quick');

@@ -37,14 +37,12 @@ export function insert(b: u32, size: u32): void {
   const head = load<u32>(h);
   store<u32>(b, 0, B_PREV);
   store<u32>(b, head, B_NEXT);
-  if (head) {
-    store<u32>(head, b, B_PREV);
-  } else {
-    const fl = cls >> SL_BITS;
-    rootSet(R_FL_MAP, rootGet(R_FL_MAP) | (1 << fl));
-    store<u32>(slMapAt(fl), load<u32>(slMapAt(fl)) | (1 << (cls & (SL_COUNT - 1))));
-  }
+  store<u32>(head, b, B_PREV); // head 0: a harmless write to the null block (see layout.ts)
   store<u32>(h, b);
+  // Setting bits that may already be set costs less than the branch it would take to skip them.
+  const fl = cls >> SL_BITS;
+  rootSet(R_FL_MAP, rootGet(R_FL_MAP) | (1 << fl));
+  store<u32>(slMapAt(fl), load<u32>(slMapAt(fl)) | (1 << (cls & (SL_COUNT - 1))));
 }
 
 /** Unlinks the free block `b` of `size` bytes from its class list. */
@@ -52,13 +50,9 @@ export function remove(b: u32, size: u32): void {
   const cls = classOf(size);
   const prev = load<u32>(b, B_PREV);
   const next = load<u32>(b, B_NEXT);
-  if (next) store<u32>(next, prev, B_PREV);
-  if (prev) {
-    store<u32>(prev, next, B_NEXT);
-  } else {
-    store<u32>(headAt(cls), next);
-    if (!next) emptied(cls);
-  }
+  store<u32>(next, prev, B_PREV); // next 0: a harmless write to the null block
+  store<u32>(select<u32>(prev + B_NEXT, headAt(cls), prev != 0), next);
+  if (!(prev | next)) emptied(cls);
 }
 
 /** Clears the bitmap bits of class `cls`, whose list just became empty. */

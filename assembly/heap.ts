@@ -36,7 +36,7 @@ function failed(code: u32, addr: u32, info: u32): u32 {
 function addUsed(size: u32): void {
   const used = rootGet(R_USED) + size;
   rootSet(R_USED, used);
-  if (used > rootGet(R_PEAK)) rootSet(R_PEAK, used);
+  rootSet(R_PEAK, max<u32>(used, rootGet(R_PEAK)));
 }
 
 /**
@@ -206,8 +206,8 @@ export function alloc(size: u32, align: u32): u32 {
         // bytes, nothing to split.
         const next = load<u32>(b, B_NEXT);
         store<u32>(h, next);
-        if (next) store<u32>(next, 0, B_PREV);
-        else emptied(need >> 3);
+        store<u32>(next, 0, B_PREV); // next 0: the null block
+        if (!next) emptied(need >> 3);
         setInfo(b, infoOf(b) & ~FREE);
         const after = b + need;
         setInfo(after, infoOf(after) & ~LEFTFREE);

@@ -16,6 +16,8 @@
 //   null      stats) ROOT_SIZE bytes     (debug builds)        first block       8 B sentinel
 //
 // The tail sentinel is a zero-size, never-free header that ends every walk and stops coalescing.
+// Address 0 is the "null block": list code stores through a 0 link without testing it first
+// (block 0's prev/next words at 8 and 12 are scratch), trading a mispredicted branch for a store.
 
 // ══ Block ═══════════════════════════════════════════════════════════════════════════════════════
 //

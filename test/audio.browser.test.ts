@@ -131,8 +131,11 @@ describe('AudioWorklet example in an OfflineAudioContext', () => {
 });
 
 describe('the library inside an AudioWorkletGlobalScope', () => {
-  it('evaluates without atob, TextDecoder, fetch, setTimeout or performance, and Heap.fromModule works there', async () => {
-    const module = await Heap.compile();
+  it.each([
+    ['release', {}],
+    ['debug', { debug: true }],
+  ] as const)('evaluates without atob, TextDecoder, fetch, setTimeout or performance; the %s build works there', async (_kind, options) => {
+    const module = await Heap.compile(options);
     expect(module).toBeInstanceOf(WebAssembly.Module);
     const ctx = new OfflineAudioContext(1, 128 * 4, 48000);
     await ctx.audioWorklet.addModule(PROBE_URL);

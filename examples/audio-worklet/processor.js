@@ -7,8 +7,10 @@
 //   └── block  "delay"   the delay line (one heap.allocArray, the largest buffer)
 //
 // Everything is allocated in the constructor. process() only reads and writes those views:
-// it allocates nothing, neither from the heap nor JS objects, so heap stats before and after
-// rendering are identical (test/audio.browser.test.ts checks exactly that).
+// it allocates nothing from the heap, so heap stats before and after rendering are identical
+// (test/audio.browser.test.ts checks exactly that), and creates no JS objects — except the
+// optional stats message every `statsEvery` blocks, which only a page without a shared heap
+// asks for.
 //
 // The output depends only on the sample index, so an OfflineAudioContext renders the same
 // samples every time; test/browser/synth-reference.ts recomputes them with plain JS numbers.

@@ -232,7 +232,7 @@ function allocSlow(need: u32): u32 {
 
 function allocAligned(need: u32, align: u32): u32 {
   if ((align & (align - 1)) || align > MAX_ALIGN) return failed(E_ARGUMENT, 0, align);
-  // Room for the block plus a leading gap that is either 0 or a whole free block.
+  // Room for the block, a whole free block in front of it, and up to align - 8 bytes of slack.
   const want = need + MIN_BLOCK + align - GRANULE;
   let b = search(want);
   if (!b) {
@@ -249,10 +249,10 @@ function allocAligned(need: u32, align: u32): u32 {
     }
   }
   remove(b, size);
-  let u = (b + HEADER + align - 1) & ~(align - 1);
-  if (u - HEADER != b && u - HEADER - b < MIN_BLOCK) {
-    u = (b + HEADER + MIN_BLOCK + align - 1) & ~(align - 1);
-  }
+  // Place the block as high in `b` as alignment allows: the part in front (≥ MIN_BLOCK, since
+  // size ≥ want) is the one free remainder, and the gap behind it (< align) is split off only if
+  // it can be a block. Placing it low would leave a free fragment in front and a remainder behind.
+  const u = (b + size - need + HEADER) & ~(align - 1);
   const b1 = u - HEADER;
   if (b1 != b) {
     const lead = b1 - b;

@@ -20,6 +20,13 @@ export interface HeapOptions {
   debug?: boolean;
   /** With `shared`: an existing shared memory; attaches to the heap in it, or makes one there. */
   memory?: WebAssembly.Memory;
+  /**
+   * Non-shared heaps that can grow switch their memory to a resizable buffer where the engine
+   * has one (`toResizableBuffer`), so allocArray views survive growth. Default true. Element
+   * access through views of resizable buffers is slower in Chromium 156 (2.5–5× in our particle
+   * test): pass false, or use a fixed-size heap (never switched), where that matters more.
+   */
+  resizable?: boolean;
 }
 
 /** What `heap.stats()` reports. Byte counts include the 8-byte block headers. */
@@ -40,7 +47,7 @@ export interface HeapStats {
   generation: number;
   debug: boolean;
   shared: boolean;
-  /** True when views made by allocArray survive growth (shared or resizable buffer). */
+  /** True when views made by allocArray survive growth (shared, resizable buffer, or fixed size). */
   stableViews: boolean;
 }
 
@@ -68,7 +75,7 @@ export class Heap {
   /** True for a heap made by the debug build. */
   readonly debug: boolean;
   readonly maximumBytes: number;
-  /** True when allocArray views survive growth (shared memory or a resizable buffer). */
+  /** True when allocArray views survive growth: shared memory, a resizable buffer, or a fixed size. */
   readonly stableViews: boolean;
 
   // Raw exports, held directly: one property load and one call per operation.
@@ -102,7 +109,9 @@ export class Heap {
     this._alloc = x.alloc;
     this._free = x.free;
     this._realloc = x.realloc;
-    this.stableViews = this.shared || makeBufferResizable(this.memory, this.shared);
+    const fixed = initial === maximum;
+    this.stableViews =
+      this.shared || fixed || (options.resizable !== false && makeBufferResizable(this.memory));
     const secret = (Math.random() * 0x1_0000_0000) >>> 0;
     if (x.init(initial, maximum, secret, 0) === abi.E_ARGUMENT) {
       throw new OutOfMemoryError(`new Heap(): could not get ${initial * abi.PAGE} bytes of initial memory`);
@@ -284,40 +293,22 @@ export class Heap {
 
   // ── Inspection ──────────────────────────────────────────────────────────────────────────────
 
-  /** Counters and sizes (a new object: call it outside hot loops). */
-  stats(): HeapStats {
+  /**
+   * Counters and sizes. Pass an object to fill (e.g. one kept by a meter in an audio callback) to
+   * make no garbage; `freeBlocks` and `largestFreeBlock` walk the free lists (O(free blocks)).
+   */
+  stats(into: HeapStats = {} as HeapStats): HeapStats {
     const m = this._views().u32;
     const heapBytes = m[word(abi.R_TAIL)] + abi.HEADER - m[word(abi.R_HEAP_START)];
     const usedBytes = m[word(abi.R_USED)];
-    const free = this.freeLists();
-    return {
-      heapBytes,
-      memoryBytes: this.memory.buffer.byteLength,
-      maximumBytes: this.maximumBytes,
-      usedBytes,
-      freeBytes: heapBytes - abi.HEADER - usedBytes,
-      peakUsedBytes: m[word(abi.R_PEAK)],
-      liveBlocks: m[word(abi.R_LIVE)],
-      freeBlocks: free.count,
-      largestFreeBlock: free.largest,
-      generation: m[word(abi.R_GENERATION)],
-      debug: this.debug,
-      shared: this.shared,
-      stableViews: this.stableViews,
-    };
-  }
-
-  /** Walks the whole heap and verifies every invariant; throws HeapCorruptionError at the first fault. */
-  check(): void {
-    if (this._x.check() !== 0) throw this.error('check()');
-  }
-
-  /**
-   * Counts the free blocks and finds the largest by walking the free lists (O(free blocks)):
-   * alloc and free keep no free-block counters, which keeps them a few stores shorter.
-   */
-  private freeLists(): { count: number; largest: number } {
-    const m = this._views().u32;
+    into.heapBytes = heapBytes;
+    into.memoryBytes = this.memory.buffer.byteLength;
+    into.maximumBytes = this.maximumBytes;
+    into.usedBytes = usedBytes;
+    into.freeBytes = heapBytes - abi.HEADER - usedBytes;
+    into.peakUsedBytes = m[word(abi.R_PEAK)];
+    into.liveBlocks = m[word(abi.R_LIVE)];
+    // Alloc and free keep no free-block counters (a few stores shorter): walk the lists instead.
     let count = 0;
     let largest = 0;
     const heads = word(abi.R_HEADS);
@@ -327,7 +318,18 @@ export class Heap {
         largest = Math.max(largest, m[b >> 2] & ~abi.TAGS);
       }
     }
-    return { count, largest };
+    into.freeBlocks = count;
+    into.largestFreeBlock = largest;
+    into.generation = m[word(abi.R_GENERATION)];
+    into.debug = this.debug;
+    into.shared = this.shared;
+    into.stableViews = this.stableViews;
+    return into;
+  }
+
+  /** Walks the whole heap and verifies every invariant; throws HeapCorruptionError at the first fault. */
+  check(): void {
+    if (this._x.check() !== 0) throw this.error('check()');
   }
 
   // ── Errors (slow paths) ─────────────────────────────────────────────────────────────────────

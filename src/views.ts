@@ -21,17 +21,16 @@ export type TypedArrayOf<C extends TypedArrayConstructor> = InstanceType<C>;
 // TypeScript 5.9's lib does not know these yet (WebAssembly JS API, "resizable buffers" proposal).
 interface ResizableMemory {
   toResizableBuffer?(): ArrayBuffer;
-  toGrowableSharedArrayBuffer?(): SharedArrayBuffer;
 }
 
 /**
- * Switches `memory` to a buffer that grows in place when the engine supports it, so views never
- * detach. Returns true when it did.
+ * Switches a non-shared `memory` to a buffer that grows in place when the engine supports it, so
+ * views never detach. Returns true when it did.
  */
-export function makeBufferResizable(memory: WebAssembly.Memory, shared: boolean): boolean {
+export function makeBufferResizable(memory: WebAssembly.Memory): boolean {
   const m = memory as WebAssembly.Memory & ResizableMemory;
   try {
-    if (!shared && typeof m.toResizableBuffer === 'function') {
+    if (typeof m.toResizableBuffer === 'function') {
       m.toResizableBuffer();
       return true;
     }

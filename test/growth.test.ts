@@ -45,8 +45,19 @@ describe('growth', () => {
     heap.check();
   });
 
+  it('resizable: false keeps a plain buffer: allocArray views detach on growth, everywhere', () => {
+    const heap = new Heap({ initialBytes: 64 * 1024, resizable: false });
+    expect(heap.stableViews).toBe(false);
+    const v = heap.allocArray(Float32Array, 16);
+    growOnce(heap);
+    expect(v.length).toBe(0);
+    expect(heap.f32.length).toBe(heap.memory.buffer.byteLength >> 2);
+  });
+
   it('a fixed-size heap (initialBytes === maximumBytes) never grows, so views never detach', () => {
     const heap = new Heap({ initialBytes: 1 << 20, maximumBytes: 1 << 20 });
+    expect(heap.stableViews).toBe(true);
+    expect(heap.memory.buffer.constructor === ArrayBuffer && !(heap.memory.buffer as { resizable?: boolean }).resizable).toBe(true);
     const v = heap.allocArray(Float32Array, 16);
     for (let i = 0; i < 100; i++) heap.tryAlloc(50_000);
     expect(heap.generation).toBe(0);

@@ -149,6 +149,21 @@ describe.each([
     });
   });
 
+  it('aligned blocks leave no extra free fragments', () => {
+    const heap = new Heap(options);
+    for (let i = 0; i < 20; i++) heap.alloc(40, 16);
+    expect(heap.stats().freeBlocks).toBe(1);
+    heap.check();
+  });
+
+  it('stats(into) fills the given object and returns it', () => {
+    const heap = new Heap(options);
+    const into = heap.stats();
+    heap.alloc(10);
+    expect(heap.stats(into)).toBe(into);
+    expect(into.liveBlocks).toBe(1);
+  });
+
   it('stats count blocks, bytes and the peak', () => {
     const heap = new Heap(options);
     const s0 = heap.stats();

@@ -10,12 +10,14 @@ const OPS_PER_RUN = 2000;
 
 function runProperty(options: HeapOptions, totalOps: number, seed?: number): number {
   let ops = 0;
+  let runs = 0;
   fc.assert(
     fc.property(fc.array(opArb, { minLength: OPS_PER_RUN / 2, maxLength: OPS_PER_RUN }), (list: Op[]) => {
       const model = new Model(options);
       for (const op of list) model.apply(op);
       model.verify(true);
       ops += list.length;
+      if (FUZZ_OPS > 0 && ++runs % 250 === 0) console.log(`fuzz: ${ops} ops (${JSON.stringify(options)})`);
     }),
     { numRuns: Math.ceil(totalOps / (OPS_PER_RUN / 2)), seed, verbose: 1 },
   );

@@ -31,7 +31,7 @@ function churnChart(results, variant, meta) {
   }));
   return lineChart({
     title: `Cost of one alloc + free pair vs live blocks (${VARIANTS[variant]} random sizes)`,
-    subtitle: `Lower is better. Both axes logarithmic. Dots: median of ${repsText(meta)}; whiskers: min–max.`,
+    subtitle: `Lower is better. Both axes logarithmic. Dots: median of ${repsText(meta)}; whiskers: min–max. Measured ${meta.date.slice(0, 10)}, ${meta.cpu} (${meta.cores} cores), Node ${meta.node}.`,
     x: { label: 'live blocks (random slot freed and refilled each step)', log: true, min: 100, max: 100_000, fmt: (v) => v.toLocaleString('en-US') },
     y: { label: 'ns per alloc + free pair', log: true },
     series,

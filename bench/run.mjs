@@ -79,6 +79,8 @@ function plan() {
   return jobs;
 }
 
+const JOB_TIMEOUT_S = quick ? 60 : 300;
+
 const keyOf = (r) => [r.workload, r.peer, r.variant ?? '', r.live ?? ''].join('|');
 
 /** Joins the rounds of a micro-benchmark into one result: every metric over all repetitions. */
@@ -138,6 +140,11 @@ function runJob(job) {
       env: process.env,
     });
     let result = null;
+    // A job that hangs must not hang CI: kill this child (only this one) after a generous limit.
+    const limit = setTimeout(() => {
+      result = { error: `timed out after ${JOB_TIMEOUT_S} s` };
+      child.kill('SIGKILL');
+    }, JOB_TIMEOUT_S * 1000);
     child.stdout?.pipe(process.stderr);
     child.on('message', (m) => {
       if (m.type === 'progress') show(`${job.label} · ${m.msg}`);
@@ -145,6 +152,7 @@ function runJob(job) {
       else if (m.type === 'error') result = { error: m.message, stack: m.stack.split(rootDir).join('.') }; // no machine paths in results
     });
     child.on('exit', (code, signal) => {
+      clearTimeout(limit);
       if (!result) result = { error: `worker exited (${signal ?? code}) without a result` };
       resolveJob({ ...job, ...result, seconds: (performance.now() - t0) / 1000 });
     });

@@ -340,13 +340,6 @@ export function usableSize(u: u32): u32 {
   return sizeOf(u - HEADER) - HEADER - CANARY;
 }
 
-/** Grows memory now so that `size` bytes can be allocated later without growing; 1 or 0. */
-export function reserve(size: u32): u32 {
-  if (size > MAX_REQUEST) return 0;
-  const need = blockSizeFor(size);
-  return search(need) || grow(need) ? 1 : 0;
-}
-
 /**
  * Initialises a heap in this memory, or attaches to the one already there (returns 1).
  * `secret` seeds the header check words; `maxPages` caps growth (≤ 65535).

@@ -250,10 +250,12 @@ export class Heap {
     return new Arena(this, a);
   }
 
-  /** Grows memory now so that `bytes` can later be allocated without growing (or throws). */
+  /**
+   * Grows memory now so that `bytes` can later be allocated without growing (or throws
+   * OutOfMemoryError): a block of that size is allocated and freed, leaving a free block that big.
+   */
   reserve(bytes: number): void {
-    if ((bytes >>> 0) !== bytes) badRequest('reserve', bytes, 8);
-    if (!this._x.reserve(bytes)) throw new OutOfMemoryError(`reserve(${bytes}): cannot grow that far (maximumBytes ${this.maximumBytes})`);
+    this.free(this.alloc(bytes));
   }
 
   // ── Whole-memory views: always current (re-made after a growth, on next access) ──────────

@@ -12,7 +12,6 @@ export interface Exports {
   free(ptr: number): number;
   realloc(ptr: number, size: number): number;
   usableSize(ptr: number): number;
-  reserve(size: number): number;
   check(): number;
   arenaCreate(bytes: number): number;
   arenaAlloc(arena: number, size: number, align: number): number;

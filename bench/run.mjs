@@ -5,9 +5,9 @@
 //
 //   npm run bench                 full run (≈ 7 min on 2 cores)
 //   npm run bench -- --quick      smoke run (< 1 min), results go to bench/results/quick/
-//   npm run bench -- --only churn,audio
+//   npm run bench -- --only churn,audio   (results go to bench/results/partial/)
 //   npm run bench -- --report-only bench/results/<file>.json   (re-render table + report)
-//   npm run bench -- --rounds 1   one process per micro-benchmark figure instead of 3
+//   npm run bench -- --rounds 1   one process per figure (faster, more exposed to other load)
 //   npm run bench -- --build      rebuild wasm-arena first even if dist/ looks current
 
 import { fork, spawnSync } from 'node:child_process';
@@ -36,7 +36,8 @@ if (flag('help')) {
 }
 const quick = flag('quick');
 const only = opt('only')?.split(',');
-const outDir = resolve(benchDir, quick ? 'results/quick' : 'results');
+// Only a complete full run replaces the committed results; --quick and --only runs go aside.
+const outDir = resolve(benchDir, quick ? 'results/quick' : only ? 'results/partial' : 'results');
 
 const CTX = quick
   ? { reps: 5, repMs: 8, warmMs: 25, audioBlocks: 10_000, audioWarm: 5_000, frames: 40, framesWarm: 20, footprintSteps: 5_000 }
@@ -44,21 +45,26 @@ const CTX = quick
 
 /**
  * The job plan: [workload, peer, parameters]. wasm-arena runs first in every group.
- * The short micro-benchmarks (churn, typed, bump) run in ROUNDS rounds spread over the whole
- * run, REPS_PER_ROUND repetitions each, in a fresh process per round: a burst of load from
- * something else on the machine then spoils a few repetitions of a figure, not all of them.
- * The figure is the median of all its repetitions.
+ * Timed workloads run in rounds spread over the whole run, a fresh process per round: the
+ * micro-benchmarks (churn, typed, bump) in MICRO_ROUNDS rounds of MICRO_REPS repetitions, audio
+ * and particles in LONG_ROUNDS rounds of one repetition. A burst of load from something else on
+ * the machine then spoils a few repetitions of a figure, not all of them, and peers measured side
+ * by side in a round saw the same machine. A figure is the median of all its repetitions.
  */
-const ROUNDS = Number(opt('rounds') ?? (quick ? 1 : 3));
-const REPS_PER_ROUND = ROUNDS === 1 ? CTX.reps : Math.max(2, Math.ceil(CTX.reps / ROUNDS));
+const MICRO_ROUNDS = Number(opt('rounds') ?? (quick ? 1 : 3));
+const MICRO_REPS = MICRO_ROUNDS === 1 ? CTX.reps : Math.max(2, Math.ceil(CTX.reps / MICRO_ROUNDS));
+const LONG_ROUNDS = quick || opt('rounds') === '1' ? 1 : CTX.reps;
+const LONG_REPS = LONG_ROUNDS === 1 ? CTX.reps : 1;
 const MICRO = new Set(['churn', 'typed', 'bump']);
+const LONG = new Set(['audio', 'particles']);
+const ROUNDS = Math.max(MICRO_ROUNDS, LONG_ROUNDS);
 
 function plan() {
-  const micro = [];
-  const long = {};
+  const groups = { micro: [], long: [], once: [] };
   const add = (workload, peers, params = {}) => {
     if (only && !only.includes(workload)) return;
-    for (const peer of peers) (MICRO.has(workload) ? micro : (long[workload] ??= [])).push({ workload, peer, ...params });
+    const g = MICRO.has(workload) ? groups.micro : LONG.has(workload) ? groups.long : groups.once;
+    for (const peer of peers) g.push({ workload, peer, ...params });
   };
   const all = ['wasm-arena', 'js-gc', 'js-pool', 'thing', 'as-tlsf', 'floor'];
   for (const variant of Object.keys(VARIANTS))
@@ -71,11 +77,12 @@ function plan() {
   add('audio', ['wasm-arena', 'wasm-arena-heap', 'js-gc', 'js-pool', 'thing', 'as-tlsf', 'floor']);
   add('particles', ['wasm-arena', 'js-gc', 'js-pool', 'as-tlsf']);
   add('footprint', ['wasm-arena', 'js-gc', 'js-pool', 'thing', 'as-tlsf']);
-  const round = (r) => micro.map((j) => ({ ...j, reps: REPS_PER_ROUND, round: r }));
-  const jobs = [...round(1), ...(long.audio ?? [])];
-  if (ROUNDS > 1) jobs.push(...round(2));
-  jobs.push(...(long.particles ?? []), ...(long.footprint ?? []));
-  for (let r = 3; r <= ROUNDS; r++) jobs.push(...round(r));
+  const jobs = [];
+  for (let r = 1; r <= ROUNDS; r++) {
+    if (r <= MICRO_ROUNDS) jobs.push(...groups.micro.map((j) => ({ ...j, reps: MICRO_REPS, round: r, rounds: MICRO_ROUNDS })));
+    if (r <= LONG_ROUNDS) jobs.push(...groups.long.map((j) => ({ ...j, reps: LONG_REPS, round: r, rounds: LONG_ROUNDS })));
+    if (r === Math.min(2, ROUNDS)) jobs.push(...groups.once);
+  }
   return jobs;
 }
 
@@ -83,7 +90,17 @@ const JOB_TIMEOUT_S = quick ? 60 : 300;
 
 const keyOf = (r) => [r.workload, r.peer, r.variant ?? '', r.live ?? ''].join('|');
 
-/** Joins the rounds of a micro-benchmark into one result: every metric over all repetitions. */
+/** The element of `rs` whose `score` is the median one. */
+function medianBy(rs, score) {
+  const order = rs.map((r, i) => [score(r), i]).sort((a, b) => a[0] - b[0]);
+  return rs[order[Math.floor(order.length / 2)][1]];
+}
+
+/**
+ * Joins the rounds of a figure into one result: every metric over all repetitions. The charts'
+ * block-time curve comes from the round with the median p99.9, the GC timeline from the round
+ * with the median GC time.
+ */
 function mergeRounds(results) {
   const byKey = new Map();
   for (const r of results) {
@@ -91,14 +108,21 @@ function mergeRounds(results) {
     byKey.get(keyOf(r)).push(r);
   }
   return [...byKey.values()].map((rs) => {
-    if (rs.length === 1) return rs[0];
-    const { round, reps, ...first } = rs[0];
+    const { round, reps, rounds, ...first } = rs[0];
+    if (rs.length === 1) return first;
     const failed = rs.find((r) => r.error);
     if (failed) return { ...first, error: failed.error, stack: failed.stack };
     const metrics = {};
     for (const m of Object.keys(rs[0].metrics))
       metrics[m] = summarize(rs.flatMap((r) => r.metrics[m].reps), rs[0].metrics[m].unit);
-    return { ...first, metrics, rounds: rs.length, seconds: rs.reduce((a, r) => a + r.seconds, 0), extra: { ...rs[0].extra, perRound: rs.map((r) => r.extra) } };
+    const extra = { ...rs[0].extra, perRound: rs.map(({ extra: { curve, gcTimeline, ...e } }) => e) };
+    if (rs[0].extra.curve) extra.curve = medianBy(rs, (r) => r.metrics.p999.median).extra.curve;
+    if (rs[0].extra.gcTimeline) {
+      const g = medianBy(rs, (r) => r.metrics.gcMs.median).extra;
+      extra.gcTimeline = g.gcTimeline;
+      extra.timelineMs = g.timelineMs;
+    }
+    return { ...first, metrics, rounds: rs.length, seconds: rs.reduce((a, r) => a + r.seconds, 0), extra };
   });
 }
 
@@ -126,7 +150,7 @@ export function describe(job) {
   if (job.variant) parts.push(VARIANTS[job.variant]);
   if (job.live) parts.push(`${job.live.toLocaleString('en-US')} live`);
   parts.push(PEERS[job.peer] ?? job.peer);
-  if (job.round && ROUNDS > 1) parts.push(`round ${job.round}/${ROUNDS}`);
+  if (job.round && job.rounds > 1) parts.push(`round ${job.round}/${job.rounds}`);
   return parts.join(' · ');
 }
 
@@ -189,8 +213,9 @@ function machine() {
     totalMemBytes: os.totalmem(),
     loadAverageAtStart: os.loadavg().map((x) => Math.round(x * 100) / 100),
     ctx: CTX,
-    microRounds: ROUNDS,
-    microRepsPerRound: REPS_PER_ROUND,
+    microRounds: MICRO_ROUNDS,
+    microRepsPerRound: MICRO_REPS,
+    longRounds: LONG_ROUNDS,
     wasmArenaVersion: JSON.parse(readFileSync(resolve(rootDir, 'package.json'), 'utf8')).version,
     wasmArenaRelease: wasmArenaReleaseBytes(),
   };

@@ -191,6 +191,9 @@ export async function run(job, ctx) {
   const dt = new Float64Array(blocks);
   const watch = new GcWatch();
 
+  // Prime: V8 allocates type feedback lazily, after a function's first calls; a long loop that is
+  // optimised on the stack before that can keep deoptimising. Short calls first, then the loop.
+  for (let i = 0; i < 64; i++) runBlocks(block, t, 0, 1);
   // Warm-up (excluded): enough blocks for the JIT and for the GC peer to reach steady state.
   for (let w = 0; w < ctx.audioWarm; w += WINDOW) runBlocks(block, t, 0, Math.min(WINDOW, ctx.audioWarm - w));
 

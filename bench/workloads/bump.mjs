@@ -48,16 +48,24 @@ async function makeBump(peer) {
   }
 }
 
-/** Calibrated repetitions of `loop(k, n) → k`; returns ns per iteration for each repetition. */
-async function measure(loop, ctx, label) {
-  let k = 0;
+/** A copy of `fn` with its own type feedback, for a second allocator in the same process. */
+function fresh(fn) {
+  return new Function('BATCH', 'SEQ_MASK', `return ${fn.toString()}`)(BATCH, SEQ_MASK);
+}
+
+/**
+ * Calibrated repetitions of each `loop(k, n) → k` in `loops`, alternating repetition by
+ * repetition (all get the same n); returns, per loop, ns per iteration for each repetition.
+ */
+async function measure(loops, ctx, label) {
+  const ks = loops.map(() => 0);
   const warmEnd = performance.now() + ctx.warmMs;
-  while (performance.now() < warmEnd) k = loop(k, 4096);
+  while (performance.now() < warmEnd) loops.forEach((loop, i) => (ks[i] = loop(ks[i], 4096)));
   const t0 = performance.now();
   let n = 1024;
   let done = 0;
   for (;;) {
-    k = loop(k, n);
+    ks[0] = loops[0](ks[0], n);
     done += n;
     const dt = performance.now() - t0;
     if (dt > ctx.repMs / 8) {
@@ -66,10 +74,10 @@ async function measure(loop, ctx, label) {
     }
     n *= 2;
   }
-  const reps = [];
+  const reps = loops.map(() => []);
   for (let r = 0; r < ctx.reps; r++) {
     ctx.progress(`${label} rep ${r + 1}/${ctx.reps}`);
-    reps.push(timeRep(() => (k = loop(k, n)), n));
+    loops.forEach((loop, i) => reps[i].push(timeRep(() => (ks[i] = loop(ks[i], n)), n)));
   }
   return reps;
 }
@@ -78,13 +86,25 @@ export async function run(job, ctx) {
   const a = await makeBump(job.peer);
   const sizes = sizeSequence('small', 21);
   const out = new Array(BATCH).fill(0);
-  const alloc = await measure((k, n) => bumpLoop(a, out, sizes, k, n), ctx, 'alloc');
+  // wasm-arena's process also times the floor, alternating repetitions, each with its own copy
+  // of the loops: the ratio of neighbouring repetitions survives the load swings of a shared machine.
+  const floor = job.peer === 'wasm-arena' ? await makeBump('floor') : null;
+  const out2 = new Array(BATCH).fill(0);
+  const bumpLoop2 = fresh(bumpLoop);
+  const resetLoop2 = fresh(resetLoop);
+  const allocLoops = [(k, n) => bumpLoop(a, out, sizes, k, n)];
+  if (floor) allocLoops.push((k, n) => bumpLoop2(floor, out2, sizes, k, n));
+  const [alloc, allocFloor] = await measure(allocLoops, ctx, 'alloc');
   const metrics = { allocNs: summarize(alloc.map((r) => r.ns), 'ns') };
+  if (floor) metrics.pairedVsFloor = summarize(alloc.map((r, i) => r.ns / allocFloor[i].ns), '×');
   let all = alloc;
   if (job.peer !== 'js-gc') {
     a.alloc(64);
-    const reset = await measure((k, n) => resetLoop(a, k, n), ctx, 'reset');
+    const resetLoops = [(k, n) => resetLoop(a, k, n)];
+    if (floor) resetLoops.push((k, n) => resetLoop2(floor, k, n));
+    const [reset, resetFloor] = await measure(resetLoops, ctx, 'reset');
     metrics.resetNs = summarize(reset.map((r) => r.ns), 'ns');
+    if (floor) metrics.resetPairedVsFloor = summarize(reset.map((r, i) => r.ns / resetFloor[i].ns), '×');
     all = all.concat(reset);
   }
   return { metrics, extra: { resetEvery: BATCH, ...retryInfo(all) } };

@@ -103,9 +103,10 @@ export async function makeThingPool(bytes) {
 
 /**
  * Allocator with the uniform `{ alloc, free }` shape for the churn/footprint workloads.
- * `capacityHint` is the bytes the live set needs (fixed-size peers are sized from it).
+ * `capacityHint` is the bytes the live set needs (fixed-size peers are sized from it);
+ * `growFromSmall` starts wasm-arena at one page (AS TLSF always starts at one page).
  */
-export async function makeAllocator(peer, capacityHint) {
+export async function makeAllocator(peer, capacityHint, { growFromSmall = false } = {}) {
   switch (peer) {
     case 'js-gc':
       // Allocation is `new`; free is dropping the reference (the slot is overwritten).
@@ -136,10 +137,10 @@ export async function makeAllocator(peer, capacityHint) {
     }
     case 'wasm-arena': {
       const { Heap } = await loadWasmArena();
-      const heap = new Heap({
-        initialBytes: Math.min(MAX_WASM_BYTES, Math.max(1 << 20, Math.ceil(capacityHint * 1.5))),
-        maximumBytes: MAX_WASM_BYTES,
-      });
+      // Timing runs start with room for the live set (growth is not what they measure); the
+      // footprint replay starts from one page so the heap's span is what its own growth made.
+      const initialBytes = growFromSmall ? 65536 : Math.min(MAX_WASM_BYTES, Math.max(1 << 20, Math.ceil(capacityHint * 1.5)));
+      const heap = new Heap({ initialBytes, maximumBytes: MAX_WASM_BYTES });
       return { alloc: (n) => heap.alloc(n), free: (p) => heap.free(p), heap };
     }
     default:

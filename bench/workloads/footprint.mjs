@@ -17,7 +17,7 @@ export async function run(job, ctx) {
   const idx = slotSequence(live, 12);
   globalThis.gc?.();
   const mem0 = process.memoryUsage();
-  const a = await makeAllocator(job.peer, live * 264);
+  const a = await makeAllocator(job.peer, live * 264, { growFromSmall: true });
   const slots = new Array(live).fill(0);
   const req = new Uint32Array(live);
   let liveBytes = 0;

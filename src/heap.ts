@@ -173,9 +173,8 @@ export class Heap {
   /** Like alloc, and the `bytes` bytes are zeroed. */
   calloc(bytes: number, align = 8): number {
     if ((bytes >>> 0) !== bytes || (align !== 8 && !validAlign(align))) badRequest('calloc', bytes, align);
-    const p = this._alloc(bytes, align) >>> 0;
+    const p = this._x.calloc(bytes, align) >>> 0;
     if (p === 0) throw this.allocError('calloc', bytes, align);
-    this._views().u8.fill(0, p, p + bytes);
     return p;
   }
 

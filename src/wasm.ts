@@ -9,6 +9,7 @@ export interface Exports {
   readonly memory?: WebAssembly.Memory;
   init(initialPages: number, maxPages: number, secret: number, flags: number): number;
   alloc(size: number, align: number): number;
+  calloc(size: number, align: number): number;
   free(ptr: number): number;
   realloc(ptr: number, size: number): number;
   usableSize(ptr: number): number;

@@ -2,7 +2,7 @@
 // Which class a size falls in and how the bitmaps mirror the lists: see layout.ts.
 
 import {
-  B_PREV, B_NEXT, SL_BITS, SL_COUNT, SMALL_LIMIT, FL_SHIFT, FL_COUNT, R_FL_MAP, R_SL_MAP, R_HEADS,
+  FREE, MIN_BLOCK, B_PREV, B_NEXT, SL_BITS, SL_COUNT, SMALL_LIMIT, FL_SHIFT, FL_COUNT, R_FL_MAP, R_SL_MAP, R_HEADS,
   ROOT, rootGet, rootSet, msb,
 } from "./layout";
 
@@ -32,6 +32,7 @@ import {
 
 /** Files the free block `b` (header already written) at the head of its class list. */
 export function insert(b: u32, size: u32): void {
+  if (DEBUG) assert(size >= MIN_BLOCK && !(size & 7) && (load<u32>(b) & FREE), "insert: not a free block of a valid size");
   const cls = classOf(size);
   const h = headAt(cls);
   const head = load<u32>(h);
@@ -47,6 +48,7 @@ export function insert(b: u32, size: u32): void {
 
 /** Unlinks the free block `b` of `size` bytes from its class list. */
 export function remove(b: u32, size: u32): void {
+  if (DEBUG) assert((load<u32>(b) & FREE) && (load<u32>(b) & ~7) == size, "remove: not a free block of that size");
   const cls = classOf(size);
   const prev = load<u32>(b, B_PREV);
   const next = load<u32>(b, B_NEXT);
@@ -75,5 +77,7 @@ export function search(size: u32): u32 {
     fl = ctz<u32>(flMap);
     slMap = load<u32>(slMapAt(fl));
   }
-  return load<u32>(headAt((fl << SL_BITS) | ctz<u32>(slMap)));
+  const b = load<u32>(headAt((fl << SL_BITS) | ctz<u32>(slMap)));
+  if (DEBUG) assert((load<u32>(b) & ~7) >= size, "search: the class holds a block that is too small");
+  return b;
 }

@@ -46,6 +46,7 @@ function addUsed(size: u32): void {
 function carve(b: u32, need: u32): void {
   const info = infoOf(b);
   let size = info & ~TAGS;
+  if (DEBUG) assert(need <= size, "carve: request larger than the block");
   const rest = size - need;
   if (rest >= MIN_BLOCK) {
     setHeader(b, need, info & LEFTFREE);
@@ -106,6 +107,7 @@ export function release(b: u32, size: u32): void {
     start = left;
     total += lsize;
     info = infoOf(left);
+    if (DEBUG) assert(!(info & LEFTFREE), "release: two free blocks were adjacent");
   }
   if (DEBUG) {
     // Everything but the merged block's own header, links and back word becomes poison.

@@ -2,6 +2,7 @@
 // Nothing here touches atob, TextDecoder, fetch, timers or node: modules, so the library evaluates
 // in Node, bundlers, Workers and AudioWorkletGlobalScope alike.
 
+import { HeapCorruptionError } from './errors.js';
 import { RELEASE_WASM, DEBUG_WASM, SHARED_WASM } from './wasm-bytes.js';
 
 /** The raw exports of assembly/index.ts. Pointers come back as signed i32: use `>>> 0`. */
@@ -67,8 +68,31 @@ export function importsMemory(module: WebAssembly.Module): boolean {
   return WebAssembly.Module.imports(module).some((i) => i.kind === 'memory');
 }
 
-/** Instantiates synchronously (allowed everywhere for a module this small). */
+/**
+ * Instantiates synchronously (allowed everywhere for a module this small). The debug build
+ * imports `env.abort`: a failed internal assertion throws HeapCorruptionError naming file and line.
+ */
 export function instantiate(module: WebAssembly.Module, memory?: WebAssembly.Memory): Exports {
-  const imports: WebAssembly.Imports = memory ? { env: { memory } } : {};
-  return new WebAssembly.Instance(module, imports).exports as unknown as Exports;
+  const env: Record<string, unknown> = {};
+  if (memory) env.memory = memory;
+  let exports: Exports | undefined;
+  if (WebAssembly.Module.imports(module).some((i) => i.name === 'abort')) {
+    env.abort = (msg: number, file: number, line: number, column: number) => {
+      const m = memory ?? exports!.memory!;
+      throw new HeapCorruptionError(
+        `wasm-arena: internal assertion failed: ${readString(m, msg)} (${readString(m, file)}:${line}:${column})`);
+    };
+  }
+  exports = new WebAssembly.Instance(module, { env } as WebAssembly.Imports).exports as unknown as Exports;
+  return exports;
+}
+
+/** An AssemblyScript string in memory: UTF-16 code units, byte length in the word before it. */
+function readString(memory: WebAssembly.Memory, ptr: number): string {
+  if (!ptr) return '?';
+  const bytes = new Uint32Array(memory.buffer)[(ptr - 4) >>> 2];
+  const units = new Uint16Array(memory.buffer, ptr, bytes >>> 1);
+  let s = '';
+  for (let i = 0; i < units.length; i++) s += String.fromCharCode(units[i]);
+  return s;
 }

@@ -54,4 +54,16 @@ describe('debug build', () => {
     r.alloc(40);
     expect(d.stats().usedBytes - r.stats().usedBytes).toBe(8);
   });
+
+  it('internal invariants are asserted: a free block whose FREE tag was cleared aborts with file and line', () => {
+    const heap = new Heap({ debug: true });
+    const p = heap.alloc(100);
+    heap.alloc(100);
+    heap.free(p);
+    heap.u32[(p - 8) >> 2] &= ~1; // a stray write clears the FREE tag of a listed block
+    expect(() => heap.alloc(100)).toThrow(/internal assertion failed: remove: not a free block .*freelist\.ts:\d+/);
+    heap.u32[(p - 8) >> 2] |= 1; // repaired: nothing was changed before the assertion
+    heap.check();
+    expect(heap.alloc(100)).toBe(p);
+  });
 });

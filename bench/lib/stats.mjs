@@ -38,3 +38,9 @@ export function percentiles(samples) {
     max: s[s.length - 1],
   };
 }
+
+/** The repetition whose `key(rep)` is the median one (it supplies a chart's curve or timeline). */
+export function medianRep(reps, key) {
+  const order = reps.map((r, i) => [key(r), i]).sort((a, b) => a[0] - b[0]);
+  return reps[order[Math.floor(order.length / 2)][1]];
+}

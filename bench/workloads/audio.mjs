@@ -8,7 +8,7 @@
 // the GC watcher ignores (forced flag). GC events are counted only inside the windows.
 
 import { loadAsPeer, loadWasmArena, makeThingPool } from '../lib/peers.mjs';
-import { summarize, percentiles, quantileSorted } from '../lib/stats.mjs';
+import { summarize, percentiles, quantileSorted, medianRep } from '../lib/stats.mjs';
 import { GcWatch, gcFigures } from '../lib/gcwatch.mjs';
 
 const FRAMES = 128;
@@ -236,12 +236,10 @@ export async function run(job, ctx) {
   watch.stop();
   const pick = (f) => reps.map(f);
   const us = (f) => summarize(pick((r) => f(r) * 1000), 'µs');
-  // The rep whose p99.9 is the median one supplies the curve and the GC timeline for the charts.
-  const order = reps.map((r, i) => [r.p999, i]).sort((a, b) => a[0] - b[0]);
-  const mid = reps[order[Math.floor(order.length / 2)][1]];
+  // The rep whose p99.9 is the median one supplies the curve for the charts…
+  const mid = medianRep(reps, (r) => r.p999);
   // …and the rep whose GC time is the median one supplies the GC timeline.
-  const byGc = reps.map((r, i) => [r.gc.totalMs, i]).sort((a, b) => a[0] - b[0]);
-  const midGc = reps[byGc[Math.floor(byGc.length / 2)][1]];
+  const midGc = medianRep(reps, (r) => r.gc.totalMs);
   return {
     metrics: {
       p50: us((r) => r.p50),

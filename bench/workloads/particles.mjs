@@ -6,7 +6,7 @@
 
 import { loadAsPeer, loadWasmArena } from '../lib/peers.mjs';
 import { Rng } from '../lib/prng.mjs';
-import { summarize, percentiles } from '../lib/stats.mjs';
+import { summarize, percentiles, medianRep } from '../lib/stats.mjs';
 import { GcWatch, gcFigures } from '../lib/gcwatch.mjs';
 
 const SPAWN = 2000; // per frame
@@ -202,8 +202,7 @@ export async function run(job, ctx) {
   const pick = (f) => reps.map(f);
   const ms = (f) => summarize(pick(f), 'ms');
   // The rep whose GC time is the median one supplies the GC timeline.
-  const order = reps.map((r, i) => [r.gc.totalMs, i]).sort((a, b) => a[0] - b[0]);
-  const mid = reps[order[Math.floor(order.length / 2)][1]];
+  const mid = medianRep(reps, (r) => r.gc.totalMs);
   return {
     metrics: {
       p50: ms((r) => r.p50),

@@ -28,6 +28,12 @@ export class GcWatch {
   clear() {
     this.events.length = 0;
   }
+  /** Starts a repetition from a clean slate: collect what came before, then forget its events. */
+  async startRep() {
+    globalThis.gc?.();
+    await this.flush();
+    this.clear();
+  }
   stop() {
     this.obs.disconnect();
   }

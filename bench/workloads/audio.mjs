@@ -200,9 +200,7 @@ export async function run(job, ctx) {
   const reps = [];
   for (let r = 0; r < ctx.reps; r++) {
     ctx.progress(`rep ${r + 1}/${ctx.reps}`);
-    globalThis.gc?.();
-    await watch.flush();
-    watch.clear();
+    await watch.startRep();
     const windows = [];
     for (let from = 0; from < blocks; from += WINDOW) {
       const to = Math.min(blocks, from + WINDOW);

@@ -184,9 +184,7 @@ export async function run(job, ctx) {
   const reps = [];
   for (let r = 0; r < ctx.reps; r++) {
     ctx.progress(`rep ${r + 1}/${ctx.reps}`);
-    globalThis.gc?.();
-    await watch.flush();
-    watch.clear();
+    await watch.startRep();
     for (let i = 0; i < frames; i++) {
       t[i] = performance.now();
       sys.spawn(rng);

@@ -1,368 +1,388 @@
-// The general heap: blocks with boundary tags, immediate coalescing, growth; the free lists are
-// in freelist.ts.
-// Every public entry point is O(1): no loop depends on the number of live or free blocks.
-// Layout, size classes and status codes: see layout.ts.
+// The general heap: blocks with boundary tags, immediate coalescing, growth. The free lists are in
+// freelist.ts, the per-thread caches in cache.ts.
+//
+// Every entry point is O(1): no loop depends on the number of live or free blocks. Every change
+// follows the same pattern: a read-only phase checks everything the change will touch (the block,
+// its neighbours, the lists it leaves and joins: `canRelease`, `canSplit`, `listed`, `headOK`),
+// then a write phase that cannot fail. Damage found by the first phase fails the call with
+// E_CORRUPT and leaves the heap as it was.
 
 import {
-  FREE, LEFTFREE, TAGS, HEADER, GRANULE, MIN_BLOCK, B_PREV, B_NEXT, MAX_REQUEST, MAX_ALIGN,
-  SL_BITS, SMALL_LIMIT, EXACT_LIMIT, CANARY,
-  R_MAGIC, R_MAGIC_VALUE, R_SECRET, R_HEAP_START, R_TAIL, R_MAX_PAGES, R_USED, R_PEAK, R_LIVE,
-  R_GENERATION, R_FLAGS, ROOT, ROOT_SIZE,
-  OK, E_NOT_A_BLOCK, E_DOUBLE_FREE, E_NEIGHBOUR, E_RANGE, E_ARGUMENT, E_POISON,
-  rootGet, rootSet, infoOf, sizeOf, setInfo, setHeader, headerValid, msb, fault,
+  FREE, LEFTFREE, TAGS, HEADER, GRANULE, MIN_BLOCK, MAX_REQUEST, MAX_ALIGN, SL_BITS, SMALL_LIMIT,
+  OVERHEAD, CANARY, KIND_USER, KIND_FREE, KIND_STALE, KIND_CACHED, KIND_COUNT,
+  OK, E_OOM, E_NOT_A_BLOCK, E_DOUBLE_FREE, E_KIND, E_RANGE, E_ARGUMENT, E_CORRUPT,
+  C_HEADER, C_NEIGHBOUR, C_POISON, POISON32,
 } from "./layout";
-import { poison, firstPoisonFault, writeCanary, canaryValid } from "./debug";
-import { insert, remove, search, emptied, headAt } from "./freelist";
+import {
+  heapStart, blockAt, sizeOf, kindOf, isKind, tagOf, setHeader, inHeap, tailOf, root, fault,
+  corrupt, maxPages, msb,
+} from "./block";
+import { classOf, listed, headOK, link, unlink, search, BITMAP_FAULT } from "./freelist";
+import { poison, poisonIntact, writeCanary, canaryIntact, writeTrailer } from "./debug";
+import { flushAll } from "./cache";
 
-// ── Block sizes ──────────────────────────────────────────────────────────────────────────────────
+// ── Sizes and counters ──────────────────────────────────────────────────────────────────────────
 
-/** Block size for a request of `size` bytes: header, canary (debug), rounded to the granule. */
+/** Block size for a request of `size` bytes: header, canary or trailer, rounded to the granule. */
 // @ts-ignore: decorator
-@inline function blockSizeFor(size: u32): u32 {
-  const need = (size + HEADER + CANARY + GRANULE - 1) & ~(GRANULE - 1);
+@inline export function blockSizeFor(size: u32): u32 {
+  const need = (size + OVERHEAD + GRANULE - 1) & ~(GRANULE - 1);
   return need < MIN_BLOCK ? MIN_BLOCK : need;
 }
 
-// ── Faults ──────────────────────────────────────────────────────────────────────────────────────
-
-/** Records a failed allocation (code OK means: out of memory) and returns the null pointer. */
-function failed(code: u32, addr: u32, info: u32): u32 {
-  fault(code, addr, info);
-  return 0;
+/** `bytes` in `blocks` blocks left the free lists. */
+export function addUsed(bytes: u32, blocks: u32): void {
+  const r = root();
+  const used = r.usedBytes + bytes;
+  r.usedBytes = used;
+  r.liveBlocks += blocks;
+  if (used > r.peakUsedBytes) r.peakUsedBytes = used;
 }
 
-// ── Turning free blocks into used ones and back ─────────────────────────────────────────────────
-
-function addUsed(size: u32): void {
-  const used = rootGet(R_USED) + size;
-  rootSet(R_USED, used);
-  rootSet(R_PEAK, max<u32>(used, rootGet(R_PEAK)));
+/** `bytes` in `blocks` blocks went back to the free lists. */
+// @ts-ignore: decorator
+@inline export function subUsed(bytes: u32, blocks: u32): void {
+  const r = root();
+  r.usedBytes -= bytes;
+  r.liveBlocks -= blocks;
 }
 
 /**
- * Makes the first `need` bytes of the (already unlinked) free block `b` a used block and files
- * the rest as a new free block when it is big enough to be one.
+ * Writes the back word of the free block b (`size` bytes). Debug build: the word before it may
+ * be the first half of a STALE header whose second half this overwrites; it becomes poison again.
  */
-function carve(b: u32, need: u32): void {
-  const info = infoOf(b);
-  let size = info & ~TAGS;
-  if (DEBUG) assert(need <= size, "carve: request larger than the block");
-  const rest = size - need;
-  if (rest >= MIN_BLOCK) {
-    setHeader(b, need, info & LEFTFREE);
-    const r = b + need;
-    setHeader(r, rest, FREE);
-    store<u32>(r + rest - 4, r);
-    insert(r, rest);
-    size = need; // the block after r keeps LEFTFREE: its left neighbour (now r) is still free
-  } else {
-    setInfo(b, info & ~FREE);
-    const after = b + size;
-    setInfo(after, infoOf(after) & ~LEFTFREE);
+// @ts-ignore: decorator
+@inline function setBack(b: u32, size: u32): void {
+  store<u32>(b + size - 4, b);
+  if (DEBUG) store<u32>(b + size - 8, POISON32);
+}
+
+/** A held (not free, not merged away) header: what may sit next to a block being freed or taken. */
+// @ts-ignore: decorator
+@inline function heldHeader(b: u32): bool {
+  const k = kindOf(b);
+  return k != KIND_FREE && k != KIND_STALE && k < KIND_COUNT && !(blockAt(b).info & FREE);
+}
+
+// ── Returning a block to the free lists ─────────────────────────────────────────────────────────
+
+// What canRelease decided to merge with (0: nothing), for doRelease.
+let mergeLeft: u32 = 0;
+let mergeRight: u32 = 0;
+
+/**
+ * True when the block at b (`size` bytes, info word `info`, whether or not it is written yet) can
+ * go back to the free lists: its right neighbour is a sound header (a listed free block, to be
+ * merged, or a held one), its left neighbour (when LEFTFREE says it is free) is a listed free
+ * block that ends at b, and the list the merged block joins is sound. Reads only.
+ */
+export function canRelease(b: u32, size: u32, info: u32): bool {
+  mergeLeft = 0;
+  mergeRight = 0;
+  const right = b + size;
+  if (!inHeap(right)) return corrupt(b, C_HEADER);
+  let total = size;
+  if (isKind(right, KIND_FREE)) {
+    const rsize = sizeOf(right);
+    const after = right + rsize;
+    if (!listed(right, classOf(rsize))) return false;
+    if (!inHeap(after) || !heldHeader(after)) return corrupt(after, C_NEIGHBOUR);
+    mergeRight = right;
+    total += rsize;
+  } else if (!heldHeader(right)) {
+    return corrupt(right, C_NEIGHBOUR);
   }
-  addUsed(size);
-  rootSet(R_LIVE, rootGet(R_LIVE) + 1);
-  if (DEBUG) writeCanary(b, size);
+  if (info & LEFTFREE) {
+    const left = load<u32>(b - 4);
+    if (left >= b || !inHeap(left) || left + sizeOf(left) != b || (blockAt(left).info & LEFTFREE)) {
+      return corrupt(b, C_NEIGHBOUR);
+    }
+    if (!listed(left, classOf(b - left))) return false;
+    mergeLeft = left;
+    total += b - left;
+  }
+  return headOK(classOf(total), mergeLeft, mergeRight);
 }
 
-/**
- * Takes the free block `b` for a request of `need` bytes. Debug builds first verify that nobody
- * wrote into the block since it was freed; a fault re-poisons it (the heap stays usable).
- */
-function take(b: u32, need: u32): u32 {
+/** Returns the block at b to the free lists, merged as canRelease (just called) planned. */
+export function doRelease(b: u32, size: u32, info: u32): void {
+  let start = b;
+  let total = size;
+  let tags = info & LEFTFREE;
+  const right = mergeRight;
+  if (right) {
+    const rsize = sizeOf(right);
+    unlink(right, classOf(rsize));
+    blockAt(right).tag = tagOf(right, rsize, KIND_STALE);
+    total += rsize;
+  }
+  const left = mergeLeft;
+  if (left) {
+    const lsize = b - left;
+    unlink(left, classOf(lsize));
+    // The header left behind says STALE: freeing b again is reported as a double free.
+    blockAt(b).tag = tagOf(b, size, KIND_STALE);
+    start = left;
+    total += lsize;
+    tags = 0;
+  }
   if (DEBUG) {
-    const size = sizeOf(b);
-    const end = need + MIN_BLOCK <= size ? b + need : b + size - 4;
-    const bad = firstPoisonFault(b + 16, end);
+    // Everything but the merged block's header, links and back word becomes poison, except the
+    // STALE headers left inside it: freeing them again must still say "double free".
+    if (start == b) poison(b + 16, b + size);
+    else {
+      poison(b - 4, b);
+      poison(b + 8, b + size);
+    }
+    if (right) poison(right + 8, right + 16);
+  }
+  setHeader(start, total, FREE | tags, KIND_FREE);
+  setBack(start, total);
+  blockAt(start + total).info |= LEFTFREE;
+  link(start, classOf(total));
+}
+
+// ── Taking blocks from the free lists ───────────────────────────────────────────────────────────
+
+/**
+ * True when the first `used` bytes of the listed free block b (`bsize` bytes) can be taken: the
+ * rest can be filed (its class's list is sound) or, too small to be a block, joins the taken part
+ * and the header after it is sound. Debug build: the block's poison is intact (else it is
+ * restored: a use after free is reported once, and the heap goes on).
+ */
+export function canSplit(b: u32, bsize: u32, used: u32): bool {
+  if (DEBUG) {
+    const bad = poisonIntact(b, bsize);
     if (bad) {
-      poison(b + 16, b + size - 4);
-      return failed(E_POISON, b + HEADER, bad - b - HEADER);
+      poison(b + 16, b + bsize - 4);
+      fault(E_CORRUPT, b + HEADER, C_POISON | ((bad - b - HEADER) << 8));
+      return false;
     }
   }
-  remove(b, sizeOf(b));
-  carve(b, need);
+  const rest = bsize - used;
+  if (rest >= MIN_BLOCK) return headOK(classOf(rest), b, 0);
+  const after = b + bsize;
+  return inHeap(after) && heldHeader(after) ? true : corrupt(after, C_NEIGHBOUR);
+}
+
+/**
+ * Unlinks b (`bsize` bytes) and files what is left after its first `used` bytes as a free block;
+ * returns the bytes taken (`used`, or all of b when the rest is too small to be a block). The
+ * caller writes the taken block's header (b's LEFTFREE bit is still in its info word).
+ */
+export function split(b: u32, bsize: u32, used: u32): u32 {
+  unlink(b, classOf(bsize));
+  const rest = bsize - used;
+  if (rest >= MIN_BLOCK) {
+    const r = b + used;
+    setHeader(r, rest, FREE, KIND_FREE);
+    setBack(r, rest);
+    link(r, classOf(rest));
+    return used;
+  }
+  blockAt(b + bsize).info &= ~LEFTFREE;
+  return bsize;
+}
+
+/** Makes the taken block at b (`size` bytes) a held block of `kind`; returns its user pointer. */
+function hold(b: u32, size: u32, tags: u32, kind: u32): u32 {
+  setHeader(b, size, tags, kind);
+  addUsed(size, 1);
+  if (DEBUG) writeCanary(b, size);
+  if (PROFILE) writeTrailer(b, size);
   return b + HEADER;
 }
 
 /**
- * Returns the block `b` of `size` bytes (not counted as used any more) to the free lists,
- * merging it with a free right and left neighbour. Callers have validated the neighbours.
+ * A listed free block of at least `need` bytes, or 0: out of memory (E_OOM recorded) or damage
+ * (E_CORRUPT recorded). Before growing memory, the caller's own cache is flushed: blocks parked
+ * there may merge into what is needed.
  */
-export function release(b: u32, size: u32): void {
-  let info = infoOf(b);
-  let start = b;
-  let total = size;
-  const right = b + size;
-  const rinfo = infoOf(right);
-  if (rinfo & FREE) {
-    const rsize = rinfo & ~TAGS;
-    remove(right, rsize);
-    total += rsize;
+export function find(need: u32): u32 {
+  let b = search(need);
+  if (!b) {
+    if (flushAll()) return 0;
+    b = search(need);
+    if (!b) {
+      if (!grow(need)) return 0;
+      b = search(need);
+    }
   }
-  if (info & LEFTFREE) {
-    const left = load<u32>(b - 4);
-    const lsize = sizeOf(left);
-    remove(left, lsize);
-    setInfo(b, info | FREE); // the stale header now reads "free": a later free(b) is a double free
-    start = left;
-    total += lsize;
-    info = infoOf(left);
-    if (DEBUG) assert(!(info & LEFTFREE), "release: two free blocks were adjacent");
-  }
-  if (DEBUG) {
-    // Everything but the merged block's own header, links and back word becomes poison.
-    poison(start == b ? b + 16 : b - 4, right); // b - 4: the left block's old back word
-    if (rinfo & FREE) poison(right, right + 16);
-  }
-  setHeader(start, total, FREE | (info & LEFTFREE));
-  store<u32>(start + total - 4, start);
-  const after = start + total;
-  setInfo(after, infoOf(after) | LEFTFREE);
-  insert(start, total);
+  if (b == BITMAP_FAULT) return 0;
+  return listed(b, classOf(sizeOf(b))) ? b : 0;
+}
+
+/** Allocates a block of `need` bytes (a block size) of `kind`; 0 when it fails (fault recorded). */
+export function allocBlock(need: u32, kind: u32): u32 {
+  const b = find(need);
+  if (!b) return 0;
+  const bsize = sizeOf(b);
+  if (!canSplit(b, bsize, need)) return 0;
+  const tags = blockAt(b).info & LEFTFREE;
+  return hold(b, split(b, bsize, need), tags, kind);
 }
 
 /**
- * Validates a user pointer: in range, aligned, a live block of this heap, canary intact.
- * Returns OK or a status code (and records the fault).
+ * Allocates a block of `need` bytes whose user pointer is a multiple of `align` (a power of two
+ * from 16 to MAX_ALIGN). The block is placed as high in a free block as alignment allows: the
+ * part in front (≥ MIN_BLOCK) stays free, and only the gap behind it (< align) may be split off.
  */
-export function validate(u: u32): u32 {
-  const b = u - HEADER;
-  if ((u & (GRANULE - 1)) || u < rootGet(R_HEAP_START) + HEADER || b >= rootGet(R_TAIL)) {
-    return fault(E_RANGE, u, 0);
+export function allocAligned(need: u32, align: u32, kind: u32): u32 {
+  const b = find(need + MIN_BLOCK + align - GRANULE);
+  if (!b) return 0;
+  const bsize = sizeOf(b);
+  const u = (b + bsize - need + HEADER) & ~(align - 1);
+  const at = u - HEADER;
+  const lead = at - b;
+  const part = bsize - lead;
+  if (!canSplit(at, part, need) || !headOK(classOf(lead), b, 0)) return 0;
+  const info = blockAt(b).info;
+  unlink(b, classOf(bsize));
+  setHeader(b, lead, FREE | (info & LEFTFREE), KIND_FREE);
+  setBack(b, lead);
+  link(b, classOf(lead));
+  const rest = part - need;
+  let size = part;
+  if (rest >= MIN_BLOCK) {
+    const r = at + need;
+    setHeader(r, rest, FREE, KIND_FREE);
+    setBack(r, rest);
+    link(r, classOf(rest));
+    size = need;
+  } else {
+    blockAt(b + bsize).info &= ~LEFTFREE;
   }
-  if (!headerValid(b)) return fault(E_NOT_A_BLOCK, u, 0);
-  const info = infoOf(b);
-  if (info & FREE) return fault(E_DOUBLE_FREE, u, 0);
-  if (DEBUG) {
-    const c = canaryValid(b, info & ~TAGS);
-    if (c) return c;
-  }
-  return OK;
-}
-
-/**
- * Checks what freeing the used block `b` will touch: the right neighbour's header (an overflow
- * out of `b` lands there first) and, when LEFTFREE says so, the left neighbour.
- */
-function neighboursValid(b: u32, size: u32, info: u32): u32 {
-  const right = b + size;
-  if (!headerValid(right)) return fault(E_NEIGHBOUR, b + HEADER, right);
-  if (info & LEFTFREE) {
-    // `left < b` keeps the loads in bounds; the check word and the size must then both fit.
-    const left = load<u32>(b - 4);
-    if (left >= b || !headerValid(left) || left + sizeOf(left) != b) return fault(E_NEIGHBOUR, b + HEADER, left);
-  }
-  return OK;
+  return hold(at, size, LEFTFREE, kind);
 }
 
 // ── Growth ──────────────────────────────────────────────────────────────────────────────────────
 
-/** Extends the heap to `pages` pages of memory: the new space becomes (or joins) a free block. */
-function extend(pages: u32): void {
-  const tail = rootGet(R_TAIL);
-  const newTail = (pages << 16) - HEADER;
-  setHeader(newTail, 0, 0);
-  const size = newTail - tail;
-  setHeader(tail, size, infoOf(tail) & LEFTFREE);
-  rootSet(R_TAIL, newTail);
-  rootSet(R_GENERATION, rootGet(R_GENERATION) + 1);
-  release(tail, size);
-}
-
-/** Grows memory so that a block of `need` bytes can be found; false when the limit forbids it. */
+/**
+ * Grows memory so that a block of `need` bytes can be found; false when the page limit or the
+ * engine forbids it (E_OOM recorded) or the heap's end is damaged (E_CORRUPT recorded).
+ */
 function grow(need: u32): bool {
-  const tail = rootGet(R_TAIL);
-  // A block of this size is always found by search(need) (it rounds the class up).
-  let want = <u64>need + (need >= SMALL_LIMIT ? (1 << (msb(need) - SL_BITS)) : 0);
-  const tailInfo = infoOf(tail);
-  if (tailInfo & LEFTFREE) {
-    const leftSize = sizeOf(load<u32>(tail - 4));
-    want = want > leftSize ? want - leftSize : MIN_BLOCK;
-  }
+  const tail = tailOf();
+  const tailInfo = blockAt(tail).info;
+  if (!isKind(tail, KIND_USER) || (tailInfo & ~LEFTFREE)) return corrupt(tail, C_HEADER);
+  // Room for the block, the class round-up of search(need) and the new tail sentinel; at least
+  // 1/8 of the heap (fewer growth events, footprint within 1.125×).
   const cur = <u32>memory.size();
-  const endNeeded = <u64>tail + HEADER + want + HEADER;
-  const pagesNeeded = <u32>((endNeeded + 0xFFFF) >> 16) - cur;
-  const limit = rootGet(R_MAX_PAGES);
-  if (<u64>cur + pagesNeeded > <u64>limit) return false;
-  // Grow by at least 1/8 of the heap: fewer growth events, footprint within 1.125×.
-  let add = max<u32>(pagesNeeded, cur >> 3);
+  const round: u32 = need >= SMALL_LIMIT ? 1 << (msb(need) - SL_BITS) : 0;
+  const needed = <u32>((<u64>tail + need + round + 2 * HEADER + 0xFFFF) >> 16) - cur;
+  const limit = maxPages();
+  if (<u64>cur + needed > limit) {
+    fault(E_OOM, 0, need);
+    return false;
+  }
+  let add = max<u32>(needed, cur >> 3);
   if (cur + add > limit) add = limit - cur;
-  if (memory.grow(add) < 0) return false;
-  extend(cur + add);
+  if (memory.grow(add) < 0) {
+    fault(E_OOM, 0, need);
+    return false;
+  }
+  const newTail = tailOf();
+  setHeader(newTail, 0, 0, KIND_USER);
+  const size = newTail - tail;
+  setHeader(tail, size, tailInfo, KIND_USER);
+  root().generation++;
+  if (!canRelease(tail, size, tailInfo)) return false; // the new space stays a held block: lost, never reused
+  doRelease(tail, size, tailInfo);
   return true;
 }
 
-// ── The entry points (exported from index.ts) ───────────────────────────────────────────────────
+// ── Checking user pointers ──────────────────────────────────────────────────────────────────────
 
-/** Allocates `size` bytes aligned to `align` (a power of two); 0 and a fault code on failure. */
-export function alloc(size: u32, align: u32): u32 {
-  if (size > MAX_REQUEST) return failed(E_ARGUMENT, 0, size);
-  const need = blockSizeFor(size);
-  if (align <= GRANULE) {
-    // Fast path: an exact-fit small class that is not empty.
-    if (need < EXACT_LIMIT && !DEBUG) {
-      const h = headAt(need >> 3);
-      const b = load<u32>(h);
-      if (b) {
-        // Classes below 512 bytes are exact (class = size >> 3): the block has exactly `need`
-        // bytes, nothing to split.
-        const next = load<u32>(b, B_NEXT);
-        store<u32>(h, next);
-        store<u32>(next, 0, B_PREV); // next 0: the null block
-        if (!next) emptied(need >> 3);
-        setInfo(b, infoOf(b) & ~FREE);
-        const after = b + need;
-        setInfo(after, infoOf(after) & ~LEFTFREE);
-        addUsed(need);
-        rootSet(R_LIVE, rootGet(R_LIVE) + 1);
-        return b + HEADER;
-      }
-    }
-    return allocSlow(need);
-  }
-  return allocAligned(need, align);
-}
-
-function allocSlow(need: u32): u32 {
-  let b = search(need);
-  if (!b) {
-    if (!grow(need)) return failed(OK, 0, need);
-    b = search(need);
-  }
-  return take(b, need);
-}
-
-function allocAligned(need: u32, align: u32): u32 {
-  if ((align & (align - 1)) || align > MAX_ALIGN) return failed(E_ARGUMENT, 0, align);
-  // Room for the block, a whole free block in front of it, and up to align - 8 bytes of slack.
-  const want = need + MIN_BLOCK + align - GRANULE;
-  let b = search(want);
-  if (!b) {
-    if (!grow(want)) return failed(OK, 0, want);
-    b = search(want);
-  }
-  const info = infoOf(b);
-  const size = info & ~TAGS;
-  if (DEBUG) {
-    const bad = firstPoisonFault(b + 16, b + size - 4);
-    if (bad) {
-      poison(b + 16, b + size - 4);
-      return failed(E_POISON, b + HEADER, bad - b - HEADER);
-    }
-  }
-  remove(b, size);
-  // Place the block as high in `b` as alignment allows: the part in front (≥ MIN_BLOCK, since
-  // size ≥ want) is the one free remainder, and the gap behind it (< align) is split off only if
-  // it can be a block. Placing it low would leave a free fragment in front and a remainder behind.
-  const u = (b + size - need + HEADER) & ~(align - 1);
-  const b1 = u - HEADER;
-  if (b1 != b) {
-    const lead = b1 - b;
-    setHeader(b, lead, FREE | (info & LEFTFREE));
-    store<u32>(b1 - 4, b);
-    insert(b, lead);
-    setHeader(b1, size - lead, LEFTFREE);
-  }
-  carve(b1, need);
-  return u;
-}
-
-/** Frees the block at user pointer `u`; returns OK or a status code (nothing changed then). */
-export function free(u: u32): u32 {
-  const r = validate(u);
-  if (r) return r;
+/**
+ * OK when u is the user pointer of a held block of `kind` (debug build: with its canary intact);
+ * else the status code, recorded: out of range, not a block, already free, another kind.
+ */
+export function validate(u: u32, kind: u32): u32 {
   const b = u - HEADER;
-  const info = infoOf(b);
+  if ((u & (GRANULE - 1)) || u < heapStart() + HEADER || b >= tailOf()) return fault(E_RANGE, u, 0);
+  const k = kindOf(b);
+  if (k == kind && !(blockAt(b).info & FREE)) {
+    if (DEBUG && !canaryIntact(b, sizeOf(b))) return E_CORRUPT;
+    return OK;
+  }
+  if (k >= KIND_COUNT) return fault(E_NOT_A_BLOCK, u, 0);
+  if (k == KIND_FREE || k == KIND_STALE || k == KIND_CACHED) return fault(E_DOUBLE_FREE, u, k);
+  return fault(k == kind ? E_CORRUPT : E_KIND, u, k);
+}
+
+/** Frees the held block at b (validated) back to the free lists; OK or E_CORRUPT. */
+export function freeBlock(b: u32): u32 {
+  const info = blockAt(b).info;
   const size = info & ~TAGS;
-  const n = neighboursValid(b, size, info);
-  if (n) return n;
-  rootSet(R_USED, rootGet(R_USED) - size);
-  rootSet(R_LIVE, rootGet(R_LIVE) - 1);
-  release(b, size);
+  if (!canRelease(b, size, info)) return E_CORRUPT;
+  subUsed(size, 1);
+  doRelease(b, size, info);
   return OK;
 }
 
+// ── Resizing ────────────────────────────────────────────────────────────────────────────────────
+
 /**
- * Resizes the block at `u` to hold `size` bytes: in place when shrinking or when the right
- * neighbour is free and big enough, else by moving (8-aligned). Returns the pointer, 0 when out of
- * memory, or a status code 1…7 (nothing changed then).
+ * Resizes the held block at b to `need` bytes (a block size) keeping its user pointer aligned to
+ * `align`: in place when it shrinks or when the free right neighbour has room, else by moving
+ * (contents copied). Returns the user pointer, or 0 (fault recorded; the block is unchanged).
  */
-export function realloc(u: u32, size: u32): u32 {
-  if (size > MAX_REQUEST) return fault(E_ARGUMENT, u, size);
-  const r = validate(u);
-  if (r) return r;
-  const b = u - HEADER;
-  const info = infoOf(b);
+export function resize(b: u32, need: u32, align: u32, size: u32): u32 {
+  const u = b + HEADER;
+  const info = blockAt(b).info;
   const cur = info & ~TAGS;
-  const need = blockSizeFor(size);
-  const n = neighboursValid(b, cur, info);
-  if (n) return n;
-  if (need <= cur) {
-    if (cur - need >= MIN_BLOCK) {
-      setHeader(b, need, info & LEFTFREE);
-      const t = b + need;
-      setHeader(t, cur - need, 0);
-      rootSet(R_USED, rootGet(R_USED) - (cur - need));
-      release(t, cur - need);
-      if (DEBUG) writeCanary(b, need);
+  if (!(u & (align - 1))) {
+    if (need <= cur) {
+      const rest = cur - need;
+      if (rest >= MIN_BLOCK) {
+        if (!canRelease(b + need, rest, 0)) return 0;
+        setHeader(b, need, info & LEFTFREE, KIND_USER);
+        subUsed(rest, 0);
+        doRelease(b + need, rest, 0);
+        if (DEBUG) writeCanary(b, need);
+        if (PROFILE) writeTrailer(b, need);
+      }
+      return u;
     }
-    return u;
-  }
-  const right = b + cur;
-  const rinfo = infoOf(right);
-  const total = cur + (rinfo & ~TAGS);
-  if ((rinfo & FREE) && total >= need) {
-    if (DEBUG) {
-      const bad = firstPoisonFault(right + 16, right + (rinfo & ~TAGS) - 4);
-      if (bad) {
-        poison(right + 16, right + (rinfo & ~TAGS) - 4);
-        return fault(E_POISON, right + HEADER, bad - right - HEADER);
+    const right = b + cur;
+    if (isKind(right, KIND_FREE) && (blockAt(right).info & FREE)) {
+      const rsize = sizeOf(right);
+      const total = cur + rsize;
+      if (total >= need) {
+        if (!listed(right, classOf(rsize)) || !canSplit(right, rsize, need - cur)) return 0;
+        blockAt(right).tag = tagOf(right, rsize, KIND_STALE);
+        const taken = split(right, rsize, need - cur);
+        setHeader(b, cur + taken, info & LEFTFREE, KIND_USER);
+        addUsed(taken, 0);
+        if (DEBUG) writeCanary(b, cur + taken);
+        if (PROFILE) writeTrailer(b, cur + taken);
+        return u;
       }
     }
-    // Absorb the right neighbour, then carve the request out of the union like a fresh block.
-    remove(right, rinfo & ~TAGS);
-    rootSet(R_USED, rootGet(R_USED) - cur);
-    rootSet(R_LIVE, rootGet(R_LIVE) - 1);
-    setHeader(b, total, info & LEFTFREE);
-    carve(b, need);
-    return u;
   }
-  const nu = alloc(size, GRANULE);
+  // Move: check that the old block can be freed before taking the new one.
+  if (!canRelease(b, cur, info)) return 0;
+  const nu = align > GRANULE ? allocAligned(need, align, KIND_USER) : allocBlock(need, KIND_USER);
   if (!nu) return 0;
-  memory.copy(nu, u, min<u32>(cur - HEADER - CANARY, size));
-  // free() cannot fail here: u and its neighbours were validated and nothing touched them since.
-  free(u);
+  memory.copy(nu, u, min<u32>(cur - OVERHEAD, size));
+  // Taking the new block may have changed the old one's neighbours: plan again.
+  const now = blockAt(b).info;
+  if (!canRelease(b, cur, now)) {
+    freeBlock(nu - HEADER);
+    return 0;
+  }
+  subUsed(cur, 1);
+  doRelease(b, cur, now);
   return nu;
 }
 
-/** Bytes usable at `u` (≥ the requested size), or a status code 1…7. */
-export function usableSize(u: u32): u32 {
-  const r = validate(u);
-  if (r) return r;
-  return sizeOf(u - HEADER) - HEADER - CANARY;
-}
-
-/**
- * Initialises a heap in this memory, or attaches to the one already there (returns 1).
- * `secret` seeds the header check words; `maxPages` caps growth (≤ 65535).
- */
-export function init(initialPages: u32, maxPages: u32, secret: u32, flags: u32): u32 {
-  if (rootGet(R_MAGIC) == R_MAGIC_VALUE) return 1;
-  memory.fill(ROOT, 0, ROOT_SIZE);
-  if (maxPages > 65535) maxPages = 65535;
-  const have = <u32>memory.size();
-  if (initialPages > maxPages) initialPages = maxPages;
-  if (initialPages > have && memory.grow(initialPages - have) < 0) return E_ARGUMENT;
-  rootSet(R_SECRET, secret | 1);
-  rootSet(R_MAX_PAGES, maxPages);
-  rootSet(R_FLAGS, flags | (DEBUG ? 1 : 0)); // bit 0: the debug build made this heap
-  const start = (<u32>__heap_base + GRANULE - 1) & ~(GRANULE - 1);
-  rootSet(R_HEAP_START, start);
-  // Start as one zero-size "used" block, then extend() turns all memory after it into free space.
-  rootSet(R_TAIL, start);
-  setHeader(start, 0, 0);
-  extend(<u32>memory.size());
-  rootSet(R_GENERATION, 0);
-  rootSet(R_MAGIC, R_MAGIC_VALUE);
+/** Checks an allocation request; OK, or E_ARGUMENT / E_OOM recorded. */
+export function checkRequest(size: u32, align: u32): u32 {
+  if (align > GRANULE && ((align & (align - 1)) || align > MAX_ALIGN)) return fault(E_ARGUMENT, 0, align);
+  if (size > MAX_REQUEST) return fault(E_OOM, 0, size);
   return OK;
 }
+
+/** Bytes the user may use in the held block at b. */
+// @ts-ignore: decorator
+@inline export function usable(b: u32): u32 { return sizeOf(b) - OVERHEAD; }

@@ -1,16 +1,197 @@
 // The exported ABI: plain numbers in, plain numbers out. src/wasm.ts mirrors these signatures.
-// Pointers are byte addresses (read them with `>>> 0` in JS); status codes and the control block
-// (at the constant address ROOT) are described in layout.ts.
+//
+// `c` is the calling Heap object's cache (from init or attach): where its fault is recorded and
+// whose bins refill/flush work on. Calls that return a pointer return 0 when they fail; calls
+// that return a status return OK (0) or an E_* code; either way the details are in the cache's
+// faultCode / faultAddr / faultInfo (see layout.ts). Pointers are byte addresses: `>>> 0` in JS.
 
-import { alloc } from "./heap";
+import {
+  Root, ROOT, HEAP_MAGIC, ROOT_SIZE, MAX_PAGES, HEADER, GRANULE, OVERHEAD, KIND_USER, KIND_FREE,
+  KIND_STALE, KIND_CACHED, KIND_COUNT, BUILD_DEBUG, BUILD_SHARED, BUILD_PROFILE, GOLDEN,
+  OK, E_ARGUMENT, E_OOM, E_BUSY, C_ROOT,
+} from "./layout";
+import {
+  heapStart, enter, setIdentity, setHeader, root, tailOf, fault, sizeOf,
+} from "./block";
+import {
+  blockSizeFor, allocBlock, allocAligned, validate, freeBlock, resize, checkRequest, usable,
+  canRelease, doRelease,
+} from "./heap";
+import { openCache, closeCache, refill as refillBin, flush as flushBin, flushAll } from "./cache";
+import { lock, unlock } from "./lock";
 
-export { init, alloc, free, realloc, usableSize } from "./heap";
-export { check } from "./check";
-export { arenaCreate, arenaAlloc, arenaReset } from "./arena";
+// @ts-ignore: decorator
+@inline const BUILD: u32 = (DEBUG ? BUILD_DEBUG : 0) | (SHARED ? BUILD_SHARED : 0) | (PROFILE ? BUILD_PROFILE : 0);
 
-/** Like alloc, and the first `size` bytes are zero (memory.fill: one bulk-memory instruction). */
-export function calloc(size: u32, align: u32): u32 {
-  const u = alloc(size, align);
-  if (u) memory.fill(u, 0, size);
+/** Hash of the root words that never change after init (the magic, secret … maxPages). */
+function rootCheckOf(r: Root): u32 {
+  let h: u32 = HEAP_MAGIC;
+  h = (h ^ r.secret) * GOLDEN;
+  h = (h ^ r.build) * GOLDEN;
+  h = (h ^ r.overhead) * GOLDEN;
+  h = (h ^ r.heapStart) * GOLDEN;
+  h = (h ^ r.maxPages) * GOLDEN;
+  return h ^ (h >> 15);
+}
+
+/**
+ * Makes a heap in this memory: grows it to `initialPages`, caps growth at `maxPages`, seeds the
+ * check words with `secret`, and opens the first cache (`flags`: CACHE_*). Returns the cache's
+ * address, or a code below 16: E_ARGUMENT (memory already holds a heap: attach instead), E_OOM.
+ */
+export function init(initialPages: u32, maxPages: u32, secret: u32, flags: u32): u32 {
+  enter(0);
+  const r = root();
+  if (SHARED) {
+    if (atomic.cmpxchg<u32>(ROOT, 0, 1) != 0) return E_ARGUMENT; // another thread is making it
+  } else if (r.magic == HEAP_MAGIC) {
+    return E_ARGUMENT;
+  }
+  if (maxPages > MAX_PAGES) maxPages = MAX_PAGES;
+  if (initialPages > maxPages) initialPages = maxPages;
+  const have = <u32>memory.size();
+  if (initialPages > have && memory.grow(initialPages - have) < 0) {
+    if (SHARED) atomic.store<u32>(ROOT, 0);
+    return E_OOM;
+  }
+  memory.fill(ROOT + 4, 0, ROOT_SIZE - 4);
+  secret |= 1;
+  setIdentity(secret, maxPages);
+  r.secret = secret;
+  r.build = BUILD;
+  r.overhead = OVERHEAD;
+  r.heapStart = heapStart();
+  r.maxPages = maxPages;
+  // All of memory after the static data is one free block, ended by the tail sentinel.
+  const tail = tailOf();
+  setHeader(tail, 0, 0, KIND_USER);
+  const size = tail - heapStart();
+  setHeader(heapStart(), size, 0, KIND_USER);
+  canRelease(heapStart(), size, 0);
+  doRelease(heapStart(), size, 0);
+  const c = openCache(flags);
+  r.check = rootCheckOf(r);
+  if (SHARED) atomic.store<u32>(ROOT, HEAP_MAGIC); // last: attach() waits for it
+  else r.magic = HEAP_MAGIC;
+  return c ? c : E_OOM;
+}
+
+/**
+ * Attaches to the heap this memory already holds (another instance or thread made it): checks
+ * the root (magic, the hash of its fixed words, this build, bounds), then opens a cache. Returns
+ * the cache's address or a code below 16 (E_ARGUMENT: no heap, or one of another build;
+ * E_CORRUPT via C_ROOT: the root is damaged).
+ */
+export function attach(flags: u32): u32 {
+  enter(0);
+  const r = root();
+  // Wait (boundedly) for a thread that is still making the heap.
+  if (SHARED) for (let i = 0; i < 1 << 24 && atomic.load<u32>(ROOT) == 1; i++) {}
+  if (r.magic != HEAP_MAGIC) return E_ARGUMENT;
+  if (r.check != rootCheckOf(r) || r.heapStart != heapStart() || r.maxPages > MAX_PAGES ||
+      r.maxPages < <u32>memory.size() || r.overhead != OVERHEAD) return C_ROOT;
+  if (r.build != BUILD) return E_ARGUMENT;
+  setIdentity(r.secret, r.maxPages);
+  if (!lock()) return E_BUSY;
+  const c = openCache(flags);
+  unlock();
+  return c ? c : E_OOM;
+}
+
+/** Flushes cache `c` and leaves it for the next attach. */
+export function detach(c: u32): u32 {
+  enter(c);
+  if (!lock()) return fault(E_BUSY, 0, 0);
+  const code = closeCache();
+  unlock();
+  return code;
+}
+
+/** Allocates `size` bytes aligned to `align` (a power of two) as a block of `kind`; 0 on failure. */
+export function alloc(c: u32, size: u32, align: u32, kind: u32): u32 {
+  enter(c);
+  if (kind == KIND_FREE || kind == KIND_STALE || kind == KIND_CACHED || kind >= KIND_COUNT) {
+    fault(E_ARGUMENT, 0, kind);
+    return 0;
+  }
+  if (checkRequest(size, align)) return 0;
+  if (!lock()) {
+    fault(E_BUSY, 0, size);
+    return 0;
+  }
+  const need = blockSizeFor(size);
+  const u = align > GRANULE ? allocAligned(need, align, kind) : allocBlock(need, kind);
+  unlock();
   return u;
+}
+
+/** Frees the block of `kind` at user pointer `u`; OK or a status code (nothing changed then). */
+export function free(c: u32, u: u32, kind: u32): u32 {
+  enter(c);
+  const v = validate(u, kind);
+  if (v) return v;
+  if (!lock()) return fault(E_BUSY, u, 0);
+  const code = freeBlock(u - HEADER);
+  unlock();
+  return code;
+}
+
+/**
+ * Resizes the user block at `u` to `size` bytes, keeping it aligned to `align`: in place when it
+ * can, else moved (contents kept). Returns the pointer, or 0 (nothing changed then).
+ */
+export function realloc(c: u32, u: u32, size: u32, align: u32): u32 {
+  enter(c);
+  if (validate(u, KIND_USER) || checkRequest(size, align)) return 0;
+  if (!lock()) {
+    fault(E_BUSY, u, size);
+    return 0;
+  }
+  const p = resize(u - HEADER, blockSizeFor(size), align < GRANULE ? GRANULE : align, size);
+  unlock();
+  return p;
+}
+
+/** Bytes usable at user pointer `u` (≥ what was asked), or 0 (fault recorded). */
+export function usableSize(c: u32, u: u32): u32 {
+  enter(c);
+  return validate(u, KIND_USER) ? 0 : usable(u - HEADER);
+}
+
+/** Fills bin `cls` of cache `c` from the free lists (see cache.ts). */
+export function refill(c: u32, cls: u32): u32 {
+  enter(c);
+  if (!lock()) return fault(E_BUSY, 0, cls);
+  const code = refillBin(cls);
+  unlock();
+  return code;
+}
+
+/** Returns blocks of bin `cls` of cache `c` to the free lists until `keep` are left. */
+export function flush(c: u32, cls: u32, keep: u32): u32 {
+  enter(c);
+  if (!lock()) return fault(E_BUSY, 0, cls);
+  const code = flushBin(cls, keep);
+  unlock();
+  return code;
+}
+
+/** Returns every block of cache `c` to the free lists. */
+export function trim(c: u32): u32 {
+  enter(c);
+  if (!lock()) return fault(E_BUSY, 0, 0);
+  const code = flushAll();
+  unlock();
+  return code;
+}
+
+/** Takes the heap's lock for a walk from JavaScript (check()); OK, or E_BUSY for a realtime cache. */
+export function acquire(c: u32): u32 {
+  enter(c);
+  return lock() ? OK : E_BUSY;
+}
+
+/** Releases the lock taken by acquire(). */
+export function release(): void {
+  unlock();
 }

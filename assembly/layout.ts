@@ -1,4 +1,4 @@
-// Memory layout of the wasm-arena heap: block header, size classes, the control block (root).
+// Memory layout of the wasm-arena heap: every word the allocator keeps, drawn and named once.
 //
 // The heap is a Two-Level Segregated Fit allocator (Masmano et al., "TLSF: a new dynamic memory
 // allocator for real-time systems", ECRTS 2004, http://www.gii.upv.es/tlsf/): free blocks sit in
@@ -6,43 +6,87 @@
 // levels of bitmaps find the first non-empty list that fits in a handful of instructions, so
 // alloc and free are O(1) whatever the number of live or free blocks.
 //
-// Nothing here may allocate managed objects: the module runs with `--runtime stub`, and every byte
-// of allocator state lives in linear memory (two instances on one shared memory see one heap).
+// In front of it, each Heap object (one per thread) owns a cache: per-size-class stacks of freed
+// small blocks that the JavaScript side pops and pushes without calling into wasm; this module
+// refills and flushes them in batches. Pools (fixed-size slots in aligned slabs) and arenas (a
+// cursor over one block) are run from JavaScript the same way. All of it lives in linear memory,
+// so check(), stats() and other threads see everything.
+//
+// src/layout.ts is GENERATED from this file by scripts/gen-layout.mjs: every `@inline export
+// const` below and the field offsets of every `@unmanaged export class` (u32 fields only). The
+// JavaScript side reads memory words through those names and nothing else.
+//
+// Nothing here may allocate managed objects: the module runs with `--runtime stub`.
 
 // ══ Linear memory ═══════════════════════════════════════════════════════════════════════════════
 //
-//   0    ROOT (64)                  MEMORY_BASE (4096)  __heap_base = HEAP_START     memory end
-//   ├────┼── Root (bitmaps, lists, ──┼── static data ─────┼── block │ block │ … │ tail ─┤
-//   null      stats) ROOT_SIZE bytes     (debug builds)        first block       8 B sentinel
+//   0         NULL_GUARD           ROOT + ROOT_SIZE     MEMORY_BASE  HEAP_START           memory end
+//   ├── never used ──┼── Root ──────────┼── (unused) ──────┼─ static ─┼─ block │ block │ … │ tail ┤
+//     (stays zero)                                            data                        8 B sentinel
 //
-// The tail sentinel is a zero-size, never-free header that ends every walk and stops coalescing.
-// Address 0 is the "null block": list code stores through a 0 link without testing it first
-// (block 0's prev/next words at 8 and 12 are scratch), trading a mispredicted branch for a store.
+// Addresses below NULL_GUARD are never handed out or written by the heap: a program that writes
+// through a null pointer (say, the 0 that tryAlloc returns when memory is full) lands there, and
+// check() reports it instead of the write silently destroying the root.
+// The tail sentinel is a zero-size, never-free header at (memory size - 8) that ends every walk
+// and stops coalescing; the heap always spans all of memory.
+
+// @ts-ignore: decorator
+@inline export const NULL_GUARD: u32 = 1024;
+// @ts-ignore: decorator
+@inline export const ROOT: u32 = 1024;
+/** asconfig.json repeats it as `memoryBase`: static data (debug builds only) starts here. */
+// @ts-ignore: decorator
+@inline export const MEMORY_BASE: u32 = 8192;
+// @ts-ignore: decorator
+@inline export const PAGE: u32 = 65536;
+/** wasm32 memories stop one page short of 4 GiB, so every address and size fits in a u32. */
+// @ts-ignore: decorator
+@inline export const MAX_PAGES: u32 = 65535;
 
 // ══ Block ═══════════════════════════════════════════════════════════════════════════════════════
 //
-//  block (8-aligned)
+//  block b (8-aligned)
 //   │  31                                                  3  2  1  0
 //   ▼ ┌────────────────────────────────────────────────────┬──┬──┬──┐
 //  +0 │ size of the whole block, header included (× 8)     │ 0│LF│ F│  info
 //     ├────────────────────────────────────────────────────┴──┴──┴──┤
-//  +4 │ check = ((block ^ secret) · GOLDEN) ^ size                  │  header check word
-//     ╞═════════════════════════════════════════════════════════════╡ ◄─ user pointer (block + 8)
-//  +8 │ free: prev free block in this size class (0 = none)         │
-// +12 │ free: next free block in this size class (0 = none)         │
-//     │ …  user data when used; poison (debug) when free           │
+//  +4 │ tag = mix(b, size) ^ KIND_SALT · kind                       │  header check word
+//     ╞═════════════════════════════════════════════════════════════╡ ◄─ user pointer u = b + 8
+//  +8 │ FREE: prev free block of this size class (0 = none)         │
+//     │ CACHED: next block in the same cache bin (0 = none)         │
+// +12 │ FREE: next free block of this size class (0 = none)         │
+//     │ …  user data when held; poison (debug build) when free      │
 //     ├─────────────────────────────────────────────────────────────┤
-// -4  │ free: back = block address (lets the right neighbour find   │  last word of the block
-//     │ its left neighbour when LF is set on it)                    │
+//     │ debug build: 8-byte canary · profile build: tag, serial     │  last OVERHEAD - 8 bytes
+//     ├─────────────────────────────────────────────────────────────┤
+// -4  │ FREE: back = b (the right neighbour finds its free left     │  last word of a free block
+//     │ neighbour through it when LF is set)                        │
 //     └─────────────────────────────────────────────────────────────┘
 //  F  (FREE):     this block is free and sits in exactly one free list.
 //  LF (LEFTFREE): the block just left of this one is free (its `back` word is valid).
 //
-// The check word ties a header to its own address and size. free(p) trusts p only when the word
-// matches, so an interior pointer, a pointer from another heap (other secret), or a header smashed
-// by an overflow is refused in O(1) instead of corrupting the lists (the idea of Scudo's chunk
-// header checksum). A stale header inside a coalesced free block still matches and says FREE:
-// that is exactly a double free.
+// The check word ties a header to its address, its size, the heap's secret and its kind, with
+// two multiplications so that no change of size can make up for a change of kind:
+//
+//     mix(b, size) = (((b ^ secret) · GOLDEN) ^ size) · GOLDEN2         tag = mix ^ KIND_SALT · kind
+//
+// Every operation that trusts a header first recomputes its tag: a pointer that is not the start
+// of a block (interior, foreign, from another heap), a header smashed by an overflow, or a block
+// of the wrong kind (freeing an arena's block as if it were user memory) is refused in O(1), in
+// the release build too (the idea of Scudo's chunk header checksum). Only the JavaScript side
+// changes the kind of a held block (USER ⇄ CACHED), and only by rewriting its tag: a thread that
+// holds the heap's lock may meanwhile update the block's LEFTFREE bit in `info`, a different word.
+
+@unmanaged export class Block {
+  /** size | LEFTFREE | FREE */
+  info: u32;
+  /** mix(b, size) ^ KIND_SALT · kind */
+  tag: u32;
+  /** FREE: previous block of the free list · CACHED: next block of the cache bin */
+  prev: u32;
+  /** FREE: next block of the free list */
+  next: u32;
+}
 
 // @ts-ignore: decorator
 @inline export const FREE: u32 = 1;
@@ -50,7 +94,6 @@
 @inline export const LEFTFREE: u32 = 2;
 // @ts-ignore: decorator
 @inline export const TAGS: u32 = 7;
-
 // @ts-ignore: decorator
 @inline export const HEADER: u32 = 8;
 // @ts-ignore: decorator
@@ -58,25 +101,60 @@
 /** header + prev + next + back, rounded to the granule. */
 // @ts-ignore: decorator
 @inline export const MIN_BLOCK: u32 = 24;
-/** Offsets inside a block. */
-// @ts-ignore: decorator
-@inline export const B_INFO: u32 = 0;
-// @ts-ignore: decorator
-@inline export const B_CHECK: u32 = 4;
-// @ts-ignore: decorator
-@inline export const B_PREV: u32 = 8;
-// @ts-ignore: decorator
-@inline export const B_NEXT: u32 = 12;
-
 // @ts-ignore: decorator
 @inline export const GOLDEN: u32 = 0x9E3779B1;
+// @ts-ignore: decorator
+@inline export const GOLDEN2: u32 = 0x85EBCA77;
 
 /** Largest request the heap accepts (block arithmetic stays inside u32). */
 // @ts-ignore: decorator
-@inline export const MAX_REQUEST: u32 = 0x7FFF0000;
+@inline export const MAX_REQUEST: u32 = 0xFFF00000;
 /** Largest supported alignment: one wasm page. */
 // @ts-ignore: decorator
 @inline export const MAX_ALIGN: u32 = 65536;
+
+// ── Block kinds (the salt in the check word) ────────────────────────────────────────────────────
+// A free block and the header of a block merged into a neighbour (STALE) can never be handed out
+// again through the other's name: taking a block from a free list requires KIND_FREE.
+
+// @ts-ignore: decorator
+@inline export const KIND_SALT: u32 = 0x11111111;
+/** Held by the user (heap.alloc). */
+// @ts-ignore: decorator
+@inline export const KIND_USER: u32 = 0;
+/** In a free list. */
+// @ts-ignore: decorator
+@inline export const KIND_FREE: u32 = 1;
+/** Merged into its left neighbour: never a block again (freeing it is a double free). */
+// @ts-ignore: decorator
+@inline export const KIND_STALE: u32 = 2;
+/** Freed by the user into a thread's cache; the free lists still count it as used. */
+// @ts-ignore: decorator
+@inline export const KIND_CACHED: u32 = 3;
+/** A thread's cache (struct Cache). */
+// @ts-ignore: decorator
+@inline export const KIND_CACHE: u32 = 4;
+/** A bump arena (struct Arena). */
+// @ts-ignore: decorator
+@inline export const KIND_ARENA: u32 = 5;
+/** A pool's header (struct Pool). */
+// @ts-ignore: decorator
+@inline export const KIND_POOL: u32 = 6;
+/** A pool's free stack (u32 slot addresses). */
+// @ts-ignore: decorator
+@inline export const KIND_STACK: u32 = 7;
+/** A pool's slab (struct Slab, then the slots). */
+// @ts-ignore: decorator
+@inline export const KIND_SLAB: u32 = 8;
+/** A ring buffer. */
+// @ts-ignore: decorator
+@inline export const KIND_RING: u32 = 9;
+/** Profiler tables. */
+// @ts-ignore: decorator
+@inline export const KIND_PROFILE: u32 = 10;
+/** Kinds are 0 … KIND_COUNT - 1. */
+// @ts-ignore: decorator
+@inline export const KIND_COUNT: u32 = 11;
 
 // ══ Size classes ════════════════════════════════════════════════════════════════════════════════
 //
@@ -93,189 +171,331 @@
 //   0 │      24 …     255     8 B      13 │   1 M …   2 M - 1   32 K
 //   1 │     256 …     511     8 B      14 │   2 M …   4 M - 1   64 K
 //   2 │     512 …   1 K-1    16 B      …  │   …
-//   3 │     1 K …   2 K-1    32 B      22 │ 512 M …   1 G - 1   16 M
-//   …                                  23 │   1 G …   2 G - 1   32 M
-//  Sizes below 512 map to exact classes: the small-size fast path pops an exact fit.
+//   3 │     1 K …   2 K-1    32 B      23 │   1 G …   2 G - 1   32 M
+//   …                                  24 │   2 G …   4 G - 1   64 M
 
 // @ts-ignore: decorator
 @inline export const SL_BITS: u32 = 5;
 // @ts-ignore: decorator
-@inline export const SL_COUNT: u32 = 1 << SL_BITS;
+@inline export const SL_COUNT: u32 = 32;
 // @ts-ignore: decorator
-@inline export const SMALL_LIMIT: u32 = SL_COUNT << 3; // 256
+@inline export const SMALL_LIMIT: u32 = 256;
 /** Below this block size every class holds one size only, and class = size >> 3. */
 // @ts-ignore: decorator
-@inline export const EXACT_LIMIT: u32 = SMALL_LIMIT << 1; // 512
+@inline export const EXACT_LIMIT: u32 = 512;
 // @ts-ignore: decorator
-@inline export const FL_SHIFT: u32 = 7; // msb(256) - 1
+@inline export const FL_SHIFT: u32 = 7;
 // @ts-ignore: decorator
-@inline export const FL_COUNT: u32 = 25; // msb up to 31
+@inline export const FL_COUNT: u32 = 25;
+// @ts-ignore: decorator
+@inline export const CLASS_COUNT: u32 = 800;
 
-// ══ Root (control block) ════════════════════════════════════════════════════════════════════════
+// ══ Root (control block, at ROOT) ═══════════════════════════════════════════════════════════════
 //
-//  ROOT +  0  magic          R_MAGIC marks an initialised heap (attach instead of re-init)
-//       +  4  secret         per-heap value mixed into every header check word
-//       +  8  heapStart      first block
-//       + 12  tail           the tail sentinel's address (end of the last real block)
-//       + 16  maxPages       growth limit, in 64 KiB pages
-//       + 20  usedBytes      bytes in live blocks, headers included
-//       + 24  peakUsedBytes  high-water mark of usedBytes
-//       + 28  liveBlocks
-//       + 32  (reserved)     free-block counts are derived (stats walks the lists) so that
-//       + 36  (reserved)     insert/remove touch no counters
-//       + 40  faultCode      why the last call failed (0 = out of memory); check() fault
-//       + 44  faultAddr      the block the fault is about
-//       + 48  generation     bumped at every memory growth (views made before it may be stale)
-//       + 52  flMap          bit fl set ⇔ slMap[fl] ≠ 0
-//       + 56  flags          DEBUG build marker, …
-//       + 60  faultInfo      extra detail for faultCode (an offset, an expected value)
-//       + 64  slMap[FL_COUNT]            bit sl set ⇔ heads[fl][sl] ≠ 0
-//       + 64 + 4·FL_COUNT  heads[FL_COUNT][SL_COUNT]   first free block of each class
+//  ROOT +   0  struct Root (below)           words that attach, stats() and check() read
+//       +  64  lock                          its own cache line: threads spin on it, not on counters
+//       + 128  slMap[FL_COUNT]               bit sl set ⇔ heads[fl · 32 + sl] ≠ 0
+//       + 256  heads[CLASS_COUNT]            first free block of each class (0 = empty)
+//
+// The first seven words never change after init; rootCheck hashes them, so attaching to a damaged
+// heap is refused. Each wasm instance keeps its own copy of the secret and the page limit (set at
+// init or attach), so a stray write into the root cannot change what later checks compare with.
+
+@unmanaged export class Root {
+  /** HEAP_MAGIC: this memory holds a heap of this layout. */
+  magic: u32;
+  /** Per-heap random value mixed into every check word. */
+  secret: u32;
+  /** BUILD_* bits of the build that made the heap. */
+  build: u32;
+  /** Bytes a block adds to its request: HEADER, plus the debug canary or the profile trailer. */
+  overhead: u32;
+  /** The first block. */
+  heapStart: u32;
+  /** Growth limit, in pages. */
+  maxPages: u32;
+  /** rootCheckOf(the six words above). */
+  check: u32;
+  /** Bumped at every memory growth: views made before it may be stale. */
+  generation: u32;
+  /** Bytes of blocks out of the free lists (held, cached, arenas, pools, caches), headers included. */
+  usedBytes: u32;
+  /** High-water mark of usedBytes. */
+  peakUsedBytes: u32;
+  /** Blocks out of the free lists. */
+  liveBlocks: u32;
+  /** Blocks in the free lists. */
+  freeBlocks: u32;
+  /** First registered cache (a Heap object's, linked through Cache.next). */
+  caches: u32;
+  /** Bit fl set ⇔ slMap[fl] ≠ 0. */
+  flMap: u32;
+  /** Profile build: address of the profiler's tables (0 = none yet). */
+  profile: u32;
+  /** Times a thread found the lock taken (shared build). */
+  contended: u32;
+}
 
 // @ts-ignore: decorator
-@inline export const R_MAGIC_VALUE: u32 = 0x41524E41; // "ANRA"
+@inline export const HEAP_MAGIC: u32 = 0x32414E57; // "WNA2": layout version 2
 // @ts-ignore: decorator
-@inline export const R_MAGIC: u32 = 0;
+@inline export const ROOT_LOCK: u32 = 64;
 // @ts-ignore: decorator
-@inline export const R_SECRET: u32 = 4;
+@inline export const ROOT_SL_MAP: u32 = 128;
 // @ts-ignore: decorator
-@inline export const R_HEAP_START: u32 = 8;
+@inline export const ROOT_HEADS: u32 = 256;
 // @ts-ignore: decorator
-@inline export const R_TAIL: u32 = 12;
-// @ts-ignore: decorator
-@inline export const R_MAX_PAGES: u32 = 16;
-// @ts-ignore: decorator
-@inline export const R_USED: u32 = 20;
-// @ts-ignore: decorator
-@inline export const R_PEAK: u32 = 24;
-// @ts-ignore: decorator
-@inline export const R_LIVE: u32 = 28;
-// @ts-ignore: decorator
-@inline export const R_FAULT_CODE: u32 = 40;
-// @ts-ignore: decorator
-@inline export const R_FAULT_ADDR: u32 = 44;
-// @ts-ignore: decorator
-@inline export const R_GENERATION: u32 = 48;
-// @ts-ignore: decorator
-@inline export const R_FL_MAP: u32 = 52;
-// @ts-ignore: decorator
-@inline export const R_FLAGS: u32 = 56;
-// @ts-ignore: decorator
-@inline export const R_FAULT_INFO: u32 = 60;
-// @ts-ignore: decorator
-@inline export const R_SL_MAP: u32 = 64;
-// @ts-ignore: decorator
-@inline export const R_HEADS: u32 = R_SL_MAP + 4 * FL_COUNT;
-// @ts-ignore: decorator
-@inline export const ROOT_SIZE: u32 = R_HEADS + 4 * FL_COUNT * SL_COUNT;
+@inline export const ROOT_SIZE: u32 = ROOT_HEADS + 4 * CLASS_COUNT;
 
-/**
- * The control block sits at a fixed low address, so every access is a load with a constant
- * offset. asconfig.json sets `memoryBase` to MEMORY_BASE: static data (debug builds only) starts
- * after the root, and the first block after the static data (`__heap_base`).
- */
+// Root.build bits.
 // @ts-ignore: decorator
-@inline export const ROOT: u32 = 64;
+@inline export const BUILD_DEBUG: u32 = 1;
 // @ts-ignore: decorator
-@inline export const MEMORY_BASE: u32 = 4096; // ≥ ROOT + ROOT_SIZE; asconfig.json repeats it
+@inline export const BUILD_SHARED: u32 = 2;
+// @ts-ignore: decorator
+@inline export const BUILD_PROFILE: u32 = 4;
 
-// ══ Status codes (the wasm ABI returns them; src/errors.ts turns them into typed errors) ═════════
-// Pointers are multiples of 8, so a call returning a pointer can return a code 1…7 instead.
+// ══ Cache (one per Heap object: per thread) ═════════════════════════════════════════════════════
+//
+//  c = user pointer of a KIND_CACHE block
+//   +0   struct Cache (below)
+//   +32  out[16]: what the last stats() call measured (STAT_* word indices)
+//   +128 bins[CACHE_BINS]: { head, count, limit, refills }, bin index = block size >> 3
+//
+//  bin ──► block ──► block ──► 0        (linked through Block.prev, kind CACHED)
+//
+// The JavaScript side pops a bin when it allocates a small block and pushes it when it frees one
+// (while count < limit); refill() and flush() move blocks between the bins and the free lists in
+// batches of limit / 2. A block is in a bin exactly when its kind is CACHED: popping a block that
+// is not CACHED, or pushing one that is, is detected (a double free, or a damaged link).
+
+@unmanaged export class Cache {
+  /** Next registered cache (0 = last). */
+  next: u32;
+  /** CACHE_ACTIVE while a Heap object uses it; CACHE_IDLE: free for the next attach. */
+  state: u32;
+  /** CACHE_REALTIME: never wait for the lock. */
+  flags: u32;
+  /** Status code of the last failed call (E_*), its address and a detail. */
+  faultCode: u32;
+  faultAddr: u32;
+  faultInfo: u32;
+  /** Blocks freed while the lock was taken (realtime), waiting to be flushed; linked like a bin. */
+  deferred: u32;
+  /** Profile build: the tag later allocations carry. */
+  tag: u32;
+}
+
+// @ts-ignore: decorator
+@inline export const CACHE_OUT: u32 = 32;
+// @ts-ignore: decorator
+@inline export const CACHE_BINS_AT: u32 = 128;
+/** Bins cover block sizes up to 8 · (CACHE_BINS - 1): requests up to CACHE_MAX_REQUEST in every build. */
+// @ts-ignore: decorator
+@inline export const CACHE_BINS: u32 = 132;
+// @ts-ignore: decorator
+@inline export const CACHE_MAX_REQUEST: u32 = 1023;
+// @ts-ignore: decorator
+@inline export const BIN_HEAD: u32 = 0;
+// @ts-ignore: decorator
+@inline export const BIN_COUNT: u32 = 4;
+// @ts-ignore: decorator
+@inline export const BIN_LIMIT: u32 = 8;
+// @ts-ignore: decorator
+@inline export const BIN_REFILLS: u32 = 12;
+// @ts-ignore: decorator
+@inline export const BIN_SIZE: u32 = 16;
+// @ts-ignore: decorator
+@inline export const CACHE_SIZE: u32 = CACHE_BINS_AT + CACHE_BINS * BIN_SIZE;
+/** A bin holds at most this many bytes of blocks, and between BIN_MIN and BIN_MAX blocks. */
+// @ts-ignore: decorator
+@inline export const BIN_BYTES: u32 = 16384;
+// @ts-ignore: decorator
+@inline export const BIN_MIN: u32 = 8;
+// @ts-ignore: decorator
+@inline export const BIN_MAX: u32 = 64;
+
+// Cache.state
+// @ts-ignore: decorator
+@inline export const CACHE_ACTIVE: u32 = 1;
+// @ts-ignore: decorator
+@inline export const CACHE_IDLE: u32 = 2;
+// Cache.flags
+// @ts-ignore: decorator
+@inline export const CACHE_REALTIME: u32 = 1;
+/** The thread may block in Atomics.wait (not a browser's main thread, not an AudioWorklet). */
+// @ts-ignore: decorator
+@inline export const CACHE_CAN_WAIT: u32 = 2;
+
+// stats() results, word indices into Cache.out.
+// @ts-ignore: decorator
+@inline export const STAT_HEAP_BYTES: u32 = 0;
+// @ts-ignore: decorator
+@inline export const STAT_USED_BYTES: u32 = 1;
+// @ts-ignore: decorator
+@inline export const STAT_CACHED_BYTES: u32 = 2;
+// @ts-ignore: decorator
+@inline export const STAT_FREE_BYTES: u32 = 3;
+// @ts-ignore: decorator
+@inline export const STAT_PEAK_USED_BYTES: u32 = 4;
+// @ts-ignore: decorator
+@inline export const STAT_LIVE_BLOCKS: u32 = 5;
+// @ts-ignore: decorator
+@inline export const STAT_CACHED_BLOCKS: u32 = 6;
+// @ts-ignore: decorator
+@inline export const STAT_FREE_BLOCKS: u32 = 7;
+// @ts-ignore: decorator
+@inline export const STAT_LARGEST_FREE: u32 = 8;
+// @ts-ignore: decorator
+@inline export const STAT_GENERATION: u32 = 9;
+// @ts-ignore: decorator
+@inline export const STAT_COUNT: u32 = 10;
+
+// ══ Arena (a bump region: one block of KIND_ARENA) ══════════════════════════════════════════════
+//
+//  a = user pointer of the arena's block
+//   ┌────────┬────────┬────────┬────────┬─────────────────────────────────────────┐
+//   │ cursor │ guard  │  end   │ owner  │ a+16 … cursor: handed out │ cursor … end │
+//   └────────┴────────┴────────┴────────┴─────────────────────────────────────────┘
+//   guard = cursor ^ arenaKey(a): a stray write to either word is caught by the next alloc.
+//   The JavaScript side bumps the cursor; it keeps the region's bounds it was given at creation.
+
+@unmanaged export class Arena {
+  /** Next free byte. */
+  cursor: u32;
+  /** cursor ^ arenaKey(a). */
+  guard: u32;
+  /** End of the region (never changes). */
+  end: u32;
+  /** The cache (thread) that made it: arenas are thread-private. */
+  owner: u32;
+}
+// @ts-ignore: decorator
+@inline export const ARENA_HEADER: u32 = 16;
+
+// ══ Pool (fixed-size slots; alloc and free run in JavaScript) ═══════════════════════════════════
+//
+//  pool p (user pointer of a KIND_POOL block)     stack (KIND_STACK block)
+//  ┌──────────────┐                               ┌──────┬──────┬─────┬──────┬───────────┐
+//  │ struct Pool  │── stack ─────────────────────►│ slot │ slot │ …   │ slot │ (unused)  │
+//  └──────────────┘                               └──────┴──────┴─────┴──────┴───────────┘
+//        │ slabs                                    0      1            top-1   … stackCap
+//        ▼
+//  slab s (user pointer of a KIND_SLAB block, aligned to slabBytes)
+//  ┌─────────────┬──────┬──────┬──────┬─────┐
+//  │ struct Slab │ slot │ slot │ slot │ …   │      slot address p ⇒ its slab is p & ~(slabBytes - 1)
+//  └─────────────┴──────┴──────┴──────┴─────┘
+//
+//  A free slot's first word holds  (its stack position + 1) ^ slotKey(p). free(p) finds the slab by
+//  masking, checks that p is a slot of it (one multiplication by the inverse of the slot size),
+//  and that p is not already on the stack (stack[word - 1] == p): a double free, a foreign or
+//  interior pointer, or a slot of another pool is refused in O(1); alloc refuses a stack entry
+//  whose slot does not name its position (a damaged stack or a use after free).
+
+@unmanaged export class Pool {
+  /** Free slots on the stack. */
+  top: u32;
+  /** Address of the free stack (KIND_STACK block). */
+  stack: u32;
+  /** Entries the stack holds. */
+  stackCap: u32;
+  /** Slots in all slabs. */
+  capacity: u32;
+  /** Bytes per block, as asked. */
+  blockBytes: u32;
+  /** Distance between slots (blockBytes rounded up to the alignment). */
+  slot: u32;
+  /** Bytes per slab: a power of two, the slab's alignment. */
+  slabBytes: u32;
+  /** First slab (linked through Slab.next). */
+  slabs: u32;
+  /** The cache (thread) that owns the pool. */
+  owner: u32;
+  /** Frees from other threads, waiting for the owner (linked through each slot's second word). */
+  remote: u32;
+  /** Offset of the first slot in a slab. */
+  first: u32;
+  /** Slots per slab. */
+  perSlab: u32;
+}
+// @ts-ignore: decorator
+@inline export const POOL_HEADER: u32 = 48;
+
+@unmanaged export class Slab {
+  /** The pool this slab belongs to. */
+  pool: u32;
+  /** Next slab of the pool. */
+  next: u32;
+  /** slabKey(s, pool): a slot address masked to a slab of another pool (or no slab) fails it. */
+  key: u32;
+  /** Reserved (keeps the slots 16-aligned). */
+  spare: u32;
+}
+// @ts-ignore: decorator
+@inline export const SLAB_HEADER: u32 = 16;
+
+// ══ Status codes (the wasm ABI returns them; src/faults.ts turns them into typed errors) ═════════
+// Pointers are multiples of 8, so a call returning a pointer can return a code 1…7 instead, and
+// the full code with its details is in the caller's Cache.faultCode / faultAddr / faultInfo.
 
 // @ts-ignore: decorator
 @inline export const OK: u32 = 0;
-/** The header check word does not match: not the start of a block of this heap. */
+/** Out of memory (or, on a realtime heap, the lock was taken). faultInfo: bytes needed. */
 // @ts-ignore: decorator
-@inline export const E_NOT_A_BLOCK: u32 = 1;
-/** The block is already free. */
+@inline export const E_OOM: u32 = 1;
+/** Not the start of a block of this heap. */
 // @ts-ignore: decorator
-@inline export const E_DOUBLE_FREE: u32 = 2;
-/** A neighbour's header or back word is damaged (an overflow from the block being freed?). */
+@inline export const E_NOT_A_BLOCK: u32 = 2;
+/** The block is already free (or cached). */
 // @ts-ignore: decorator
-@inline export const E_NEIGHBOUR: u32 = 3;
-/** Debug: the canary after a block was overwritten. */
+@inline export const E_DOUBLE_FREE: u32 = 3;
+/** A block of another kind (faultInfo: its kind). */
 // @ts-ignore: decorator
-@inline export const E_CANARY: u32 = 4;
-/** Debug: a free block's poison was overwritten (use after free). */
-// @ts-ignore: decorator
-@inline export const E_POISON: u32 = 5;
+@inline export const E_KIND: u32 = 4;
 /** Out of range or misaligned pointer. */
 // @ts-ignore: decorator
-@inline export const E_RANGE: u32 = 6;
-/** Bad argument (alignment not a power of two, size too large, bad arena mark). */
+@inline export const E_RANGE: u32 = 5;
+/** Bad argument (faultInfo: the value). */
 // @ts-ignore: decorator
-@inline export const E_ARGUMENT: u32 = 7;
+@inline export const E_ARGUMENT: u32 = 6;
+/** Allocator metadata is damaged (faultAddr: where; faultInfo: a C_* detail). */
+// @ts-ignore: decorator
+@inline export const E_CORRUPT: u32 = 7;
+/** The heap's lock was taken and this realtime cache may not wait. */
+// @ts-ignore: decorator
+@inline export const E_BUSY: u32 = 8;
 
-// check() faults (reported in faultCode with faultAddr/faultInfo).
+// What E_CORRUPT found (faultInfo), and what check() reports.
 // @ts-ignore: decorator
-@inline export const C_BAD_CHECK: u32 = 16;
+@inline export const C_HEADER: u32 = 16;
 // @ts-ignore: decorator
-@inline export const C_BAD_SIZE: u32 = 17;
+@inline export const C_NEIGHBOUR: u32 = 17;
 // @ts-ignore: decorator
-@inline export const C_LEFTFREE: u32 = 18;
+@inline export const C_LINK: u32 = 18;
 // @ts-ignore: decorator
-@inline export const C_ADJACENT_FREE: u32 = 19;
+@inline export const C_BITMAP: u32 = 19;
 // @ts-ignore: decorator
-@inline export const C_BACK: u32 = 20;
+@inline export const C_ROOT: u32 = 20;
 // @ts-ignore: decorator
-@inline export const C_TAIL: u32 = 21;
+@inline export const C_CACHE: u32 = 21;
 // @ts-ignore: decorator
-@inline export const C_LIST: u32 = 22;
+@inline export const C_CANARY: u32 = 22;
 // @ts-ignore: decorator
-@inline export const C_BITMAP: u32 = 23;
+@inline export const C_POISON: u32 = 23;
 // @ts-ignore: decorator
-@inline export const C_COUNTS: u32 = 24;
-// @ts-ignore: decorator
-@inline export const C_ROOT: u32 = 25;
+@inline export const C_LOCK: u32 = 24;
 
-// ══ Debug build (asc --use DEBUG=1) ═════════════════════════════════════════════════════════════
-// A canary of CANARY bytes ends every used block; free memory is filled with POISON.
+// ══ Build flags (asc --use DEBUG=…, PROFILE=…, SHARED=…) ════════════════════════════════════════
+// Debug: a canary of CANARY bytes ends every held block; free memory is filled with POISON.
+// Profile: a trailer of TRAILER bytes ends every block (tag, serial number).
 
 // @ts-ignore: decorator
 @inline export const CANARY: u32 = DEBUG ? 8 : 0;
 // @ts-ignore: decorator
+@inline export const TRAILER: u32 = PROFILE ? 8 : 0;
+// @ts-ignore: decorator
+@inline export const OVERHEAD: u32 = HEADER + CANARY + TRAILER;
+// @ts-ignore: decorator
 @inline export const POISON: u8 = 0xDB;
 // @ts-ignore: decorator
 @inline export const POISON32: u32 = 0xDBDBDBDB;
-
-// ══ Small helpers that give memory words names ══════════════════════════════════════════════════
-
-// @ts-ignore: decorator
-@inline export function rootGet(off: u32): u32 { return load<u32>(ROOT + off); }
-// @ts-ignore: decorator
-@inline export function rootSet(off: u32, v: u32): void { store<u32>(ROOT + off, v); }
-
-// @ts-ignore: decorator
-@inline export function infoOf(b: u32): u32 { return load<u32>(b, B_INFO); }
-// @ts-ignore: decorator
-@inline export function sizeOf(b: u32): u32 { return load<u32>(b, B_INFO) & ~TAGS; }
-// @ts-ignore: decorator
-@inline export function setInfo(b: u32, info: u32): void { store<u32>(b, info, B_INFO); }
-
-/** The check word a header at `b` with size `size` must carry. */
-// @ts-ignore: decorator
-@inline export function checkWord(b: u32, size: u32): u32 {
-  return ((b ^ rootGet(R_SECRET)) * GOLDEN) ^ size;
-}
-/** Writes a whole header: info (size | tags) and its check word. */
-// @ts-ignore: decorator
-@inline export function setHeader(b: u32, size: u32, tags: u32): void {
-  store<u32>(b, size | tags, B_INFO);
-  store<u32>(b, checkWord(b, size), B_CHECK);
-}
-/** True when the header at `b` carries the check word of its own size. */
-// @ts-ignore: decorator
-@inline export function headerValid(b: u32): bool {
-  return load<u32>(b, B_CHECK) == checkWord(b, load<u32>(b, B_INFO) & ~TAGS);
-}
-
-/** Records why a call failed (the JS side reads it to build its error) and returns the code. */
-export function fault(code: u32, addr: u32, info: u32): u32 {
-  rootSet(R_FAULT_CODE, code);
-  rootSet(R_FAULT_ADDR, addr);
-  rootSet(R_FAULT_INFO, info);
-  return code;
-}
-
-// @ts-ignore: decorator
-@inline export function msb(x: u32): u32 { return 31 - clz<u32>(x); }

@@ -1,89 +1,126 @@
-// class Arena: bump allocation on a region of the heap. alloc moves a cursor (one wasm call, no
-// garbage); mark/reset roll it back in O(1); dispose returns the region to the heap.
+// class Arena: bump allocation on one block of the heap. alloc moves a cursor that lives in
+// linear memory, in a few lines of JavaScript (no wasm call, no garbage); mark/reset roll it back
+// in O(1); dispose returns the block to the heap. Layout of the arena's header: assembly/layout.ts.
 
-import { validAlign } from './args.js';
-import { HeapError, OutOfMemoryError } from './errors.js';
+import * as L from './layout.js';
+import { validAlign, badSize, badAlign, checkAddress, elementSize } from './args.js';
+import { HeapCorruptionError, OutOfMemoryError } from './errors.js';
 import { hex } from './faults.js';
+import { disposable } from './dispose.js';
 import type { Heap } from './heap.js';
-import type { TypedArrayConstructor, TypedArrayOf } from './views.js';
-import type { Exports } from './wasm.js';
+import type { TypedArrayConstructor, TypedArrayOf, Views } from './views.js';
 
-// Word offsets of the arena's state inside its region (assembly/arena.ts draws the layout).
-const A_CURSOR = 0;
-const A_END = 1;
-const A_BASE = 2;
+/** The key that guards an arena's cursor: guard = cursor ^ arenaKey (assembly/layout.ts). */
+export const arenaKey = (a: number, secret: number): number => Math.imul(a ^ secret, L.GOLDEN2) >>> 0;
 
 /**
- * A bump arena: frame or scratch memory carved from a heap as one block.
+ * A bump arena: frame or scratch memory carved from a heap as one block. Arenas are
+ * thread-private: use an arena only on the thread (Heap object) that made it.
  *
  * ```ts
  * const frame = heap.arena(64 * 1024);
- * const tmp = frame.alloc(512);                 // O(1), no garbage
+ * const tmp = frame.alloc(512);                 // a cursor bump in JavaScript: O(1), no garbage
  * const m = frame.mark(); … frame.reset(m);     // drop everything allocated after the mark
  * frame.reset();                                // drop everything
- * frame.dispose();                              // give the region back to the heap
+ * frame.dispose();                              // give the block back to the heap
  * ```
  */
 export class Arena {
   readonly heap: Heap;
+  /** Address of the arena's header (0 once disposed). */
   private _a: number;
-  private readonly _bump: Exports['arenaAlloc'];
+  /** Word index of the cursor (the guard follows it). */
+  private _w: number;
+  private _key: number;
+  private readonly _base: number;
+  private _end: number;
+  private readonly _v: Views;
 
-  /** @internal Made by `heap.arena(bytes)`. */
-  constructor(heap: Heap, handle: number) {
+  /** @internal Made by `heap.arena(bytes)` from a block of KIND_ARENA at `a`. */
+  constructor(heap: Heap, a: number) {
+    const v = heap._v;
+    const size = v.u32[(a - L.HEADER) >>> 2] & ~L.TAGS;
     this.heap = heap;
-    this._a = handle;
-    this._bump = heap._x.arenaAlloc;
+    this._v = v;
+    this._a = a;
+    this._w = (a + L.ARENA_CURSOR) >>> 2;
+    this._key = arenaKey(a, heap._s);
+    this._base = a + L.ARENA_HEADER;
+    this._end = a - L.HEADER + size - (heap._over - 7 - L.HEADER);
+    const m = v.u32;
+    m[this._w] = this._base;
+    m[this._w + 1] = (this._base ^ this._key) >>> 0;
+    m[(a + L.ARENA_END) >>> 2] = this._end;
+    m[(a + L.ARENA_OWNER) >>> 2] = heap._c;
   }
 
-  /** Allocates `bytes` bytes aligned to `align` (power of two, default 8); throws when full. */
+  /** Allocates `bytes` bytes aligned to `align` (a power of two, default 8); throws OutOfMemoryError when full. */
   alloc(bytes: number, align = 8): number {
     const p = this.tryAlloc(bytes, align);
-    if (p === 0) throw this.full(bytes, align);
+    if (p === 0) throw new OutOfMemoryError(`arena.alloc(${bytes}${align !== 8 ? `, ${align}` : ''}): arena full (${this.used} of ${this.capacity} bytes used)`);
     return p;
   }
 
-  /** Like alloc, but returns 0 when the arena is full (for real-time code). */
+  /**
+   * Like alloc, but returns 0 when the arena is full (for real-time code).
+   * Real-time: no wasm call, no garbage, never blocks; call it on the arena's own thread.
+   */
   tryAlloc(bytes: number, align = 8): number {
-    if ((bytes >>> 0) !== bytes || (align !== 8 && !validAlign(align))) {
-      throw new RangeError(`arena.alloc(${bytes}, ${align}): size must be an integer ≥ 0, alignment a power of two ≤ 65536`);
+    if (typeof bytes === 'number' && (bytes >>> 0) === bytes && (align === 8 || validAlign(align))) {
+      const m = this._v.u32;
+      const w = this._w;
+      const cur = m[w];
+      if (m[w + 1] === ((cur ^ this._key) >>> 0)) {
+        const p = ((cur + align - 1) & -align) >>> 0;
+        const end = p + bytes;
+        if (end > this._end) return 0;
+        m[w] = end;
+        m[w + 1] = end ^ this._key;
+        return p;
+      }
     }
-    const p = this._bump(this._a, bytes, align) >>> 0;
-    if (p === 0 && this._a === 0) throw this.disposedError('alloc');
-    return p;
+    return this._slow(bytes, align);
   }
 
-  /** Allocates room for `length` elements and returns a view over it (the view is garbage; the memory is not). */
+  /** Allocates room for `length` elements and returns a view over it (the view is the one object made). */
   allocArray<C extends TypedArrayConstructor>(Ctor: C, length: number): TypedArrayOf<C> {
-    const bpe = Ctor.BYTES_PER_ELEMENT;
-    if ((length >>> 0) !== length) throw new RangeError(`arena.allocArray(${Ctor.name}, ${length}): length must be an integer ≥ 0`);
+    const bpe = elementSize('arena.allocArray', Ctor);
+    if (typeof length !== 'number' || (length >>> 0) !== length) badSize('arena.allocArray', length, 'length');
     const p = this.alloc(length * bpe, bpe > 8 ? bpe : 8);
     return this.heap.view(Ctor, p, length);
   }
 
   /** The current cursor: pass it to reset() to free everything allocated after this point. */
   mark(): number {
-    return this.word(A_CURSOR);
+    return this._cursor('arena.mark');
   }
 
-  /** Frees everything allocated after `mark` (default: everything). O(1). */
+  /** Frees everything allocated after `mark` (default: everything). O(1), no wasm call. */
   reset(mark?: number): void {
-    const m = mark ?? 0;
-    if ((m >>> 0) !== m) throw new RangeError(`arena.reset(${String(mark)}): a mark is a number from arena.mark()`);
-    if (this._a === 0) throw this.disposedError('reset');
-    if (this.heap._x.arenaReset(this._a, m) !== 0) {
-      throw new RangeError(`arena.reset(${hex(m)}): not a mark of this arena (outside ${hex(this.word(A_BASE))}…${hex(this.word(A_CURSOR))})`);
+    const cur = this._cursor('arena.reset');
+    const m = mark ?? this._base;
+    if (mark !== undefined) checkAddress('arena.reset', mark);
+    if (m < this._base || m > cur) {
+      throw new RangeError(`arena.reset(${hex(m)}): not a mark of this arena (outside ${hex(this._base)}…${hex(cur)})`);
     }
+    const v = this._v.u32;
+    v[this._w] = m;
+    v[this._w + 1] = (m ^ this._key) >>> 0;
   }
 
   /** Bytes handed out since the last reset (alignment padding included). */
   get used(): number {
-    return this.word(A_CURSOR) - this.word(A_BASE);
+    return this._cursor('arena.used') - this._base;
   }
 
   /** Total bytes the arena can hand out. */
   get capacity(): number {
-    return this.word(A_END) - this.word(A_BASE);
+    return this._end - this._base;
+  }
+
+  /** Address of the arena's header (its block in the heap). */
+  get address(): number {
+    return this._a;
   }
 
   /** True once dispose() has run. */
@@ -91,31 +128,52 @@ export class Arena {
     return this._a === 0;
   }
 
-  /** Returns the arena's region to the heap; the arena cannot be used afterwards. */
+  /** Returns the arena's block to the heap; the arena cannot be used afterwards. */
   dispose(): void {
     if (this._a === 0) return;
     const a = this._a;
+    this._cursor('arena.dispose');
     this._a = 0;
-    this.heap.free(a);
+    this._w = 0; // the null guard's words: zero, and the guard key below never matches them
+    this._key = 1;
+    this._end = 0;
+    this.heap._releaseBlock(a, L.KIND_ARENA, `arena.dispose() of ${hex(a)}`);
   }
 
-  private word(i: number): number {
-    if (this._a === 0) throw this.disposedError('read');
-    return this.heap._views().u32[(this._a >> 2) + i];
+  /** The cursor, checked against its guard. */
+  private _cursor(call: string): number {
+    if (this._a === 0) throw new TypeError(`${call}: the arena was disposed`);
+    const m = this._v.u32;
+    const cur = m[this._w];
+    if (m[this._w + 1] !== ((cur ^ this._key) >>> 0) || cur < this._base || cur > this._end) {
+      throw new HeapCorruptionError(`${call}: the arena at ${hex(this._a)} is damaged: its cursor ${hex(cur)} does not match its guard`, this._a);
+    }
+    return cur;
   }
 
-  private full(bytes: number, align: number): Error {
-    return new OutOfMemoryError(
-      `arena.alloc(${bytes}${align !== 8 ? `, ${align}` : ''}): arena full (${this.used} of ${this.capacity} bytes used)`);
-  }
-
-  private disposedError(call: string): Error {
-    return new HeapError(`arena.${call}: the arena was disposed`);
+  /** The slow path of tryAlloc: the error for bad arguments, a disposed arena or a damaged cursor. */
+  private _slow(bytes: number, align: number): number {
+    if (typeof bytes !== 'number' || (bytes >>> 0) !== bytes) badSize('arena.alloc', bytes);
+    if (align !== 8 && !validAlign(align)) badAlign('arena.alloc', align);
+    this._cursor('arena.alloc');
+    return this.tryAlloc(bytes, align);
   }
 }
 
-// `using frame = heap.arena(n)` where the engine has Symbol.dispose (no global polyfill installed).
-if (typeof Symbol === 'function' && typeof (Symbol as { dispose?: symbol }).dispose === 'symbol') {
-  (Arena.prototype as unknown as Record<symbol, unknown>)[(Symbol as unknown as { dispose: symbol }).dispose] =
-    Arena.prototype.dispose;
+/** Checks the arena whose block is at b (`size` bytes, user pointer a = b + 8) for heap.check(). */
+export function arenaFault(m: Uint32Array, a: number, size: number, overhead: number, secret: number): string | null {
+  const w = a >>> 2;
+  const cur = m[w];
+  const end = m[w + 2];
+  if (end !== a - L.HEADER + size - (overhead - L.HEADER)) return `its end word ${hex(end)} is not the end of its block`;
+  if (m[w + 1] !== ((cur ^ arenaKey(a, secret)) >>> 0)) return `its cursor ${hex(cur)} does not match its guard`;
+  if (cur < a + L.ARENA_HEADER || cur > end) return `its cursor ${hex(cur)} is outside the arena`;
+  return null;
 }
+
+export interface Arena {
+  /** `using frame = heap.arena(n)`: dispose() at the end of the scope (where the engine has Symbol.dispose). */
+  [Symbol.dispose](): void;
+}
+
+disposable(Arena);

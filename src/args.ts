@@ -1,55 +1,66 @@
 // Argument checks for the public API. Hot paths test arguments inline with one comparison and
-// call these (cold) only to build the error.
+// call these (cold) only to build the error; every message names the call and the value.
 
-import * as abi from './abi.js';
-import { InvalidPointerError } from './errors.js';
-import type { HeapOptions } from './heap.js';
+import * as L from './layout.js';
 import type { TypedArrayConstructor } from './views.js';
 
-const DEFAULT_INITIAL = 1 << 20;
-const DEFAULT_MAXIMUM = 1 << 30;
-
-export function validAlign(align: number): boolean {
-  return (align >>> 0) === align && align !== 0 && (align & (align - 1)) === 0 && align <= abi.MAX_ALIGN;
-}
-
-export function badRequest(call: string, bytes: number, align: number): never {
-  if (typeof bytes !== 'number') throw new TypeError(`${call}: size must be a number, got ${typeof bytes} ${String(bytes)}`);
-  if ((bytes >>> 0) !== bytes) {
-    throw new RangeError(`${call}(${bytes}): size must be an integer from 0 to ${abi.MAX_REQUEST}`);
+/** A value as it should appear in an error message, without running user code (no toString). */
+export function show(v: unknown): string {
+  switch (typeof v) {
+    case 'bigint': return `${v}n`;
+    case 'string': return JSON.stringify(v);
+    case 'symbol': return v.toString();
+    case 'function': return `function ${(v as { name?: string }).name || '(anonymous)'}`;
+    case 'object': return v === null ? 'null' : Object.prototype.toString.call(v);
+    default: return String(v);
   }
-  if (typeof align !== 'number') throw new TypeError(`${call}: alignment must be a number, got ${typeof align}`);
-  throw new RangeError(`${call}(${bytes}, ${align}): alignment must be a power of two from 1 to ${abi.MAX_ALIGN}`);
 }
 
-export function badLength(call: string, Ctor: TypedArrayConstructor, length: number): never {
-  throw new RangeError(`${call}(${Ctor.name}, ${length}): length must be an integer and fit in ${abi.MAX_REQUEST} bytes`);
+export function validAlign(align: unknown): boolean {
+  return typeof align === 'number' && (align >>> 0) === align && align !== 0 && (align & (align - 1)) === 0 && align <= L.MAX_ALIGN;
 }
 
-export function checkPointer(call: string, p: number): void {
-  if (typeof p !== 'number') throw new TypeError(`${call}: expected an address (number), got ${typeof p}`);
-  if ((p >>> 0) !== p) throw new InvalidPointerError(`${call}(${p}): not an address (must be an integer from 0 to 2^32-1)`, 0);
+/** Throws the TypeError or RangeError for a bad size (`what`: "size", "length", …) of `call`. */
+export function badSize(call: string, value: unknown, what = 'size'): never {
+  if (typeof value !== 'number') throw new TypeError(`${call}: ${what} must be a number, got ${typeof value} ${show(value)}`);
+  throw new RangeError(`${call}: ${what} must be an integer from 0 to ${0xffffffff}, got ${show(value)}`);
 }
 
-export function elementSize(Ctor: TypedArrayConstructor): number {
-  const n = (Ctor as { BYTES_PER_ELEMENT?: unknown } | undefined)?.BYTES_PER_ELEMENT;
-  if (typeof n !== 'number') throw new TypeError(`allocArray: expected a TypedArray constructor, got ${String(Ctor)}`);
-  return n;
+/** Throws for a bad alignment of `call`. */
+export function badAlign(call: string, align: unknown): never {
+  if (typeof align !== 'number') throw new TypeError(`${call}: alignment must be a number, got ${typeof align} ${show(align)}`);
+  throw new RangeError(`${call}: alignment must be a power of two from 1 to ${L.MAX_ALIGN}, got ${show(align)}`);
 }
 
-/** initialBytes/maximumBytes → page counts, with the same checks everywhere. */
-export function checkOptions(o: HeapOptions): [number, number] {
-  const pages = (name: string, v: number | undefined, dflt: number): number => {
-    const b = v ?? dflt;
-    if (typeof b !== 'number' || !Number.isInteger(b) || b < 0 || b > 65535 * abi.PAGE) {
-      throw new RangeError(`new Heap(): ${name} must be an integer from 0 to ${65535 * abi.PAGE}, got ${String(v)}`);
-    }
-    return Math.max(1, Math.ceil(b / abi.PAGE));
-  };
-  const maximum = pages('maximumBytes', o.maximumBytes, Math.max(DEFAULT_MAXIMUM, o.initialBytes ?? 0));
-  const initial = pages('initialBytes', o.initialBytes, Math.min(DEFAULT_INITIAL, maximum * abi.PAGE));
-  if (initial > maximum) {
-    throw new RangeError(`new Heap(): initialBytes (${o.initialBytes}) exceeds maximumBytes (${o.maximumBytes})`);
+/** Checks a (size, alignment) request of `call`. */
+export function checkRequest(call: string, bytes: unknown, align: unknown): void {
+  if (typeof bytes !== 'number' || (bytes >>> 0) !== bytes) badSize(call, bytes);
+  if (align !== 8 && !validAlign(align)) badAlign(call, align);
+}
+
+/** Checks that `p` can be an address (a u32) for `call`. */
+export function checkAddress(call: string, p: unknown): asserts p is number {
+  if (typeof p !== 'number') throw new TypeError(`${call}: expected an address (number), got ${typeof p} ${show(p)}`);
+  if ((p >>> 0) !== p) throw new RangeError(`${call}: an address is an integer from 0 to ${0xffffffff}, got ${show(p)}`);
+}
+
+const TYPED: unknown[] = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array,
+  Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array];
+
+/** BYTES_PER_ELEMENT of a TypedArray constructor (or a subclass of one), or a TypeError naming `call`. */
+export function elementSize(call: string, Ctor: unknown): number {
+  if (!TYPED.includes(Ctor) && !(typeof Ctor === 'function' && TYPED.includes(Object.getPrototypeOf(Ctor)))) {
+    throw new TypeError(`${call}: expected a TypedArray constructor such as Float32Array, got ${show(Ctor)}`);
   }
-  return [initial, maximum];
+  return (Ctor as TypedArrayConstructor).BYTES_PER_ELEMENT;
+}
+
+/** Options of `new Heap()` as page counts, checked. */
+export function pagesOf(call: string, name: string, value: unknown, fallback: number): number {
+  const b = value ?? fallback;
+  if (typeof b !== 'number') throw new TypeError(`${call}: ${name} must be a number of bytes, got ${show(value)}`);
+  if (!Number.isInteger(b) || b < 0 || b > L.MAX_PAGES * L.PAGE) {
+    throw new RangeError(`${call}: ${name} must be an integer from 0 to ${L.MAX_PAGES * L.PAGE}, got ${show(value)}`);
+  }
+  return Math.max(1, Math.ceil(b / L.PAGE));
 }

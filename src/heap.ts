@@ -1,70 +1,91 @@
-// class Heap: the public face of the allocator. Checks arguments, calls the wasm module once per
-// operation, turns status codes into typed errors, and keeps the whole-memory views current.
+// class Heap: the public face of the allocator.
+//
+// Fast paths (alloc and free of small blocks) run here, in a few lines of JavaScript over typed
+// views of linear memory: they pop and push this Heap object's cache bins (see assembly/layout.ts)
+// and never call into wasm. Everything else is one wasm call: refilling or flushing a bin, large
+// or aligned blocks, realloc, growth. Any surprise on a fast path (an empty or full bin, a stale
+// view, an entry that does not check out) goes to the slow path, which calls the module and turns
+// its status codes into typed errors.
 
-import * as abi from './abi.js';
+import * as L from './layout.js';
 import { Arena } from './arena.js';
-import { badLength, badRequest, checkOptions, checkPointer, elementSize, validAlign } from './args.js';
-import { InvalidPointerError, OutOfMemoryError } from './errors.js';
+import { Pool, type PoolOptions } from './pool.js';
+import { badSize, checkAddress, checkRequest, elementSize, pagesOf, show } from './args.js';
+import { HeapCorruptionError, InvalidPointerError, OutOfMemoryError } from './errors.js';
 import { errorFor, hex } from './faults.js';
-import { MemoryViews, makeBufferResizable, type TypedArrayConstructor, type TypedArrayOf } from './views.js';
-import { type Exports, type ModuleKind, importsMemory, instantiate, moduleAsync, moduleSync } from './wasm.js';
+import { checkHeap, measure, type HeapStats } from './inspect.js';
+import { Views, makeBufferResizable, type TypedArrayConstructor, type TypedArrayOf } from './views.js';
+import { type BuildName, type Exports, instantiate, isSharedModule, moduleAsync, moduleSync } from './wasm.js';
+
+export type { HeapStats } from './inspect.js';
 
 export interface HeapOptions {
-  /** Memory to start with, rounded up to 64 KiB pages. Default 1 MiB. */
+  /** Memory to start with, rounded up to whole 64 KiB pages. Default 1 MiB. */
   initialBytes?: number;
-  /** The heap never grows past this. Default 1 GiB. `initialBytes === maximumBytes`: fixed size. */
+  /**
+   * Memory never grows past this (rounded down to whole 64 KiB pages). Default 1 GiB; at most
+   * 65535 pages (4 GiB - 64 KiB). `initialBytes === maximumBytes` makes a fixed-size heap.
+   */
   maximumBytes?: number;
-  /** Put the heap in a SharedArrayBuffer-backed memory (views never detach; postable to workers). */
+  /** Put the heap in a SharedArrayBuffer-backed memory that Workers can attach to (needs 'wasm-arena/shared'). */
   shared?: boolean;
-  /** Use the debug build: canaries after blocks, poisoned free memory, use-after-free detection. */
+  /** The checking build: canaries after blocks, poisoned free memory (needs 'wasm-arena/debug'). */
   debug?: boolean;
-  /** With `shared`: an existing shared memory; attaches to the heap in it, or makes one there. */
+  /** The profiling build: tags and per-tag accounting (needs 'wasm-arena/profile'). */
+  profile?: boolean;
+  /** With `shared`: a shared memory that already holds a heap (attach to it) or is empty. */
   memory?: WebAssembly.Memory;
+  /**
+   * For a thread that must never wait (an AudioWorklet): on a shared heap, calls that would need
+   * the lock while another thread holds it fail fast (`tryAlloc` returns 0) instead of waiting.
+   */
+  realtime?: boolean;
   /**
    * Non-shared heaps that can grow switch their memory to a resizable buffer where the engine
    * has one (`toResizableBuffer`), so allocArray views survive growth. Default true. Element
-   * access through views of resizable buffers is slower in Chromium 156 (2.5–5× in our particle
+   * access through views of resizable buffers is slower in Chromium (2.5–5× in our particle
    * test): pass false, or use a fixed-size heap (never switched), where that matters more.
    */
   resizable?: boolean;
 }
 
-/** What `heap.stats()` reports. Byte counts include the 8-byte block headers. */
-export interface HeapStats {
-  /** Bytes the heap spans (blocks + tail sentinel); grows with memory. */
-  heapBytes: number;
-  /** Bytes of wasm memory (the heap plus its control block). */
-  memoryBytes: number;
-  maximumBytes: number;
-  usedBytes: number;
-  freeBytes: number;
-  peakUsedBytes: number;
-  liveBlocks: number;
-  freeBlocks: number;
-  /** Size of the largest free block (the largest request that needs no growth is ≤ this - 8). */
-  largestFreeBlock: number;
-  /** Number of memory growths so far (see `heap.generation`). */
-  generation: number;
-  debug: boolean;
-  shared: boolean;
-  /** True when views made by allocArray survive growth (shared, resizable buffer, or fixed size). */
-  stableViews: boolean;
+const DEFAULT_INITIAL = 1 << 20;
+const DEFAULT_MAXIMUM = 1 << 30;
+const SALT_CACHED = Math.imul(L.KIND_CACHED, L.KIND_SALT);
+/** Largest block a cache bin holds. */
+const CACHE_MAX_BLOCK = (L.CACHE_BINS - 1) << 3;
+const ROOT_W = L.ROOT >>> 2;
+const GENERATION_W = (L.ROOT + L.ROOT_GENERATION) >>> 2;
+
+/** The check-word half that depends on address and size (assembly/layout.ts: mix). */
+export const mixOf = (b: number, size: number, secret: number): number =>
+  Math.imul(Math.imul(b ^ secret, L.GOLDEN) ^ size, L.GOLDEN2);
+
+function randomSecret(): number {
+  const c = (globalThis as { crypto?: { getRandomValues?(a: Uint32Array): Uint32Array } }).crypto;
+  if (c?.getRandomValues) return c.getRandomValues(new Uint32Array(1))[0];
+  return (Math.random() * 0x1_0000_0000) >>> 0;
 }
 
-/** Index in u32 views of a control-block field. */
-const word = (offset: number): number => (abi.ROOT + offset) >> 2;
-const GENERATION_W = word(abi.R_GENERATION);
-
+/** True when this thread may block in Atomics.wait (not a browser's main thread or a worklet). */
+function canWait(memory: WebAssembly.Memory): boolean {
+  try {
+    Atomics.wait(new Int32Array(memory.buffer, 0, 1), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
- * A manual-memory heap in WebAssembly linear memory: O(1) alloc/free, typed views, bump arenas.
+ * A manual-memory heap in WebAssembly linear memory: O(1) alloc/free, typed views, bump arenas,
+ * pools.
  *
  * ```ts
  * const heap = new Heap({ initialBytes: 1 << 20 });
- * const p = heap.alloc(1024);          // byte address
- * heap.f32[p >> 2] = 1.5;              // whole-memory views
- * const buf = heap.allocArray(Float32Array, 128);
- * heap.free(buf); heap.free(p);
+ * const p = heap.alloc(1024);          // byte address (a number; no object is made)
+ * heap.f32[p >>> 2] = 1.5;             // whole-memory views: index with >>> (addresses are unsigned)
+ * heap.free(p);
  * ```
  */
 export class Heap {
@@ -74,53 +95,82 @@ export class Heap {
   readonly shared: boolean;
   /** True for a heap made by the debug build. */
   readonly debug: boolean;
+  /** True for a heap made by the profile build. */
+  readonly profile: boolean;
+  /** True when this Heap object never waits for another thread (option `realtime`). */
+  readonly realtime: boolean;
+  /** Memory never grows past this many bytes. */
   readonly maximumBytes: number;
   /** True when allocArray views survive growth: shared memory, a resizable buffer, or a fixed size. */
   readonly stableViews: boolean;
 
-  // Raw exports, held directly: one property load and one call per operation.
-  private readonly _alloc: Exports['alloc'];
-  private readonly _free: Exports['free'];
-  private readonly _realloc: Exports['realloc'];
-  /** @internal */ readonly _x: Exports;
-  private _v: MemoryViews;
-  private _gen: number;
-  /** Buffers views were made over (one per growth for shared memory; one otherwise). */
-  private _buffers: ArrayBufferLike[];
+  /** @internal Raw exports. */ readonly _x: Exports;
+  /** @internal The whole-memory views, updated in place when memory grows. */ readonly _v: Views;
+  /** @internal The heap's secret (check words). */ readonly _s: number;
+  /** @internal This Heap object's cache (its identity in wasm calls). */ _c: number;
+  /** @internal Word index of the cache's first bin. */ _bins: number;
+  /** @internal Bytes a block adds to a request, + 7 (rounding to the granule). */ readonly _over: number;
+  /** @internal Generation the views were made at. */ private _gen: number;
+  /** @internal Buffers views were made over (shared memory: one per growth seen). */ private _buffers: ArrayBufferLike[];
 
   /** Makes a heap synchronously (the module is compiled once and cached). */
   constructor(options: HeapOptions = {}, /** @internal from Heap.fromModule */ module?: WebAssembly.Module) {
-    const kind: ModuleKind = options.shared ? 'shared' : options.debug ? 'debug' : 'release';
-    if (options.shared && options.debug) {
-      throw new TypeError('wasm-arena: the debug build has no shared-memory variant; pass shared or debug, not both');
+    const call = module ? 'Heap.fromModule' : 'new Heap';
+    if (options === null || typeof options !== 'object') throw new TypeError(`${call}: options must be an object, got ${show(options)}`);
+    const build = buildOf(call, options);
+    const maximum = pagesOf(call, 'maximumBytes', options.maximumBytes, Math.max(DEFAULT_MAXIMUM, Number(options.initialBytes) || 0));
+    const initial = pagesOf(call, 'initialBytes', options.initialBytes, Math.min(DEFAULT_INITIAL, maximum * L.PAGE));
+    if (options.maximumBytes !== undefined && options.maximumBytes < L.PAGE) {
+      throw new RangeError(`${call}: maximumBytes must be at least one page (${L.PAGE}), got ${show(options.maximumBytes)}`);
     }
-    const [initial, maximum] = checkOptions(options);
-    module ??= moduleSync(kind);
-    let memory: WebAssembly.Memory | undefined;
-    if (kind === 'shared') {
-      memory = options.memory ?? new WebAssembly.Memory({ initial, maximum, shared: true });
-    } else if (options.memory) {
-      throw new TypeError('wasm-arena: options.memory is for shared heaps (shared: true)');
+    const maxPages = options.maximumBytes === undefined ? maximum : Math.floor(options.maximumBytes / L.PAGE);
+    if (initial > maxPages) {
+      throw new RangeError(`${call}: initialBytes (${show(options.initialBytes)}) exceeds maximumBytes (${show(options.maximumBytes)})`);
     }
-    const x = instantiate(module, memory);
-    this.memory = memory ?? x.memory!;
-    this.shared = kind === 'shared';
+    module ??= moduleSync(build);
+    // The memory is made here at its initial size (every build imports it): growing a memory
+    // detaches its old buffer, and one detached buffer anywhere makes V8 check every typed-array
+    // access in the process more slowly from then on. A heap that never grows never detaches.
+    let memory: WebAssembly.Memory;
+    if (build === 'shared') {
+      memory = options.memory ?? new WebAssembly.Memory({ initial, maximum: maxPages, shared: true });
+      if (!(memory instanceof WebAssembly.Memory) || !isShared(memory)) {
+        throw new TypeError(`${call}: options.memory must be a shared WebAssembly.Memory (shared: true), got ${show(options.memory)}`);
+      }
+    } else if (options.memory !== undefined) {
+      throw new TypeError(`${call}: options.memory is for shared heaps (shared: true)`);
+    } else {
+      memory = new WebAssembly.Memory({ initial, maximum: maxPages });
+    }
+    const x = instantiate(module, memory, call);
     this._x = x;
-    this._alloc = x.alloc;
-    this._free = x.free;
-    this._realloc = x.realloc;
-    const fixed = initial === maximum;
-    this.stableViews =
-      this.shared || fixed || (options.resizable !== false && makeBufferResizable(this.memory));
-    const secret = (Math.random() * 0x1_0000_0000) >>> 0;
-    if (x.init(initial, maximum, secret, 0) === abi.E_ARGUMENT) {
-      throw new OutOfMemoryError(`new Heap(): could not get ${initial * abi.PAGE} bytes of initial memory`);
-    }
-    this._v = new MemoryViews(this.memory.buffer);
+    this.memory = memory;
+    this.shared = build === 'shared';
+    this.realtime = options.realtime === true;
+    const flags = (this.realtime ? L.CACHE_REALTIME : 0) | (this.shared && canWait(this.memory) ? L.CACHE_CAN_WAIT : 0);
+    const attaching = this.shared && new Uint32Array(this.memory.buffer, L.ROOT, 1)[0] !== 0;
+    let c = attaching ? x.attach(flags) : x.init(initial, maxPages, randomSecret(), flags);
+    if (!attaching && c === L.E_ARGUMENT && this.shared) c = x.attach(flags); // another thread made it first
+    if (c < L.MEMORY_BASE) throw initError(call, c, initial);
+    this.stableViews = this.shared || initial === maxPages || (options.resizable !== false && makeBufferResizable(this.memory));
+    this._v = new Views(this.memory.buffer);
     this._buffers = [this._v.buffer];
-    this._gen = this._v.u32[word(abi.R_GENERATION)];
-    this.debug = (this._v.u32[word(abi.R_FLAGS)] & abi.FLAG_DEBUG) !== 0;
-    this.maximumBytes = this._v.u32[word(abi.R_MAX_PAGES)] * abi.PAGE;
+    const m = this._v.u32;
+    this._gen = m[GENERATION_W];
+    this._s = m[ROOT_W + (L.ROOT_SECRET >>> 2)] | 0;
+    this._c = c;
+    this._bins = (c + L.CACHE_BINS_AT) >>> 2;
+    this._over = m[ROOT_W + (L.ROOT_OVERHEAD >>> 2)] + 7;
+    const builtBy = m[ROOT_W + (L.ROOT_BUILD >>> 2)];
+    this.debug = (builtBy & L.BUILD_DEBUG) !== 0;
+    this.profile = (builtBy & L.BUILD_PROFILE) !== 0;
+    this.maximumBytes = m[ROOT_W + (L.ROOT_MAX_PAGES >>> 2)] * L.PAGE;
+    if (attaching) {
+      if (options.maximumBytes !== undefined && maxPages * L.PAGE !== this.maximumBytes) {
+        throw new RangeError(`${call}: maximumBytes ${options.maximumBytes} differs from the attached heap's ${this.maximumBytes}`);
+      }
+      this.check(); // a bounded walk of everything: a damaged heap is refused here
+    }
   }
 
   /** Makes a heap, compiling the module asynchronously (preferred on a browser main thread). */
@@ -133,16 +183,20 @@ export class Heap {
    * Compiles the allocator module for these options, to post to a Worker or AudioWorklet, where
    * `Heap.fromModule` instantiates it synchronously.
    */
-  static compile(options: Pick<HeapOptions, 'shared' | 'debug'> = {}): Promise<WebAssembly.Module> {
-    return moduleAsync(options.shared ? 'shared' : options.debug ? 'debug' : 'release');
+  static compile(options: Pick<HeapOptions, 'shared' | 'debug' | 'profile'> = {}): Promise<WebAssembly.Module> {
+    try {
+      return moduleAsync(buildOf('Heap.compile', options));
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /** Makes a heap synchronously from a module made by `Heap.compile` (e.g. inside a worklet). */
   static fromModule(module: WebAssembly.Module, options: HeapOptions = {}): Heap {
     if (!(module instanceof WebAssembly.Module)) {
-      throw new TypeError(`Heap.fromModule: expected a WebAssembly.Module from Heap.compile(), got ${typeof module}`);
+      throw new TypeError(`Heap.fromModule: expected a WebAssembly.Module from Heap.compile(), got ${show(module)}`);
     }
-    const shared = importsMemory(module);
+    const shared = isSharedModule(module);
     if (options.shared !== undefined && options.shared !== shared) {
       throw new TypeError(`Heap.fromModule: the module is the ${shared ? 'shared' : 'non-shared'} build; options.shared says otherwise`);
     }
@@ -153,76 +207,96 @@ export class Heap {
 
   /**
    * Allocates `bytes` bytes aligned to `align` (a power of two, default 8) and returns the address.
-   * Throws OutOfMemoryError when the heap cannot grow enough.
+   * Throws OutOfMemoryError when the heap cannot grow enough. Small blocks (up to 1023 bytes,
+   * default alignment) come from this Heap object's cache without a call into wasm.
+   * Real-time: makes no garbage; may call into wasm (never waits on a `realtime` heap).
    */
   alloc(bytes: number, align = 8): number {
-    if ((bytes >>> 0) !== bytes || (align !== 8 && !validAlign(align))) badRequest('alloc', bytes, align);
-    const p = this._alloc(bytes, align) >>> 0;
-    if (p === 0) throw this.allocError('alloc', bytes, align);
-    return p;
+    if (typeof bytes === 'number' && bytes === (bytes & L.CACHE_MAX_REQUEST) && align === 8) {
+      const c = (bytes + this._over) >>> 3;
+      const p = this._pop(c < 3 ? 3 : c);
+      if (p !== 0) return p;
+    }
+    return this._alloc(bytes, align, 'alloc', true);
   }
 
   /** Like alloc, but returns 0 instead of throwing when memory is exhausted (for real-time code). */
   tryAlloc(bytes: number, align = 8): number {
-    if ((bytes >>> 0) !== bytes || (align !== 8 && !validAlign(align))) badRequest('tryAlloc', bytes, align);
-    const p = this._alloc(bytes, align) >>> 0;
-    if (p === 0 && this.faultCode() !== abi.E_OOM) throw this.allocError('tryAlloc', bytes, align);
-    return p;
+    if (typeof bytes === 'number' && bytes === (bytes & L.CACHE_MAX_REQUEST) && align === 8) {
+      const c = (bytes + this._over) >>> 3;
+      const p = this._pop(c < 3 ? 3 : c);
+      if (p !== 0) return p;
+    }
+    return this._alloc(bytes, align, 'tryAlloc', false);
   }
 
   /** Like alloc, and the `bytes` bytes are zeroed. */
   calloc(bytes: number, align = 8): number {
-    if ((bytes >>> 0) !== bytes || (align !== 8 && !validAlign(align))) badRequest('calloc', bytes, align);
-    const p = this._x.calloc(bytes, align) >>> 0;
-    if (p === 0) throw this.allocError('calloc', bytes, align);
+    const p = this._alloc(bytes, align, 'calloc', true);
+    this._v.u8.fill(0, p, p + bytes);
     return p;
   }
 
   /**
-   * Resizes the block at `p` to `bytes`, preserving its contents; grows in place when the next
-   * block is free. Returns the (possibly new) address; a moved block is 8-byte aligned.
-   * `realloc(0, n)` is `alloc(n)`.
+   * Resizes the block at `p` to `bytes`, keeping its contents (up to the smaller size) and an
+   * alignment of `align` (default 8: pass the alignment the block was allocated with to keep it).
+   * In place when the block shrinks or the next block is free; else it moves. `realloc(0, n)` is
+   * `alloc(n)`. Throws OutOfMemoryError (the block is then unchanged).
    */
-  realloc(p: number, bytes: number): number {
-    if ((bytes >>> 0) !== bytes) badRequest('realloc', bytes, 8);
-    if (p === 0) return this.alloc(bytes);
-    checkPointer('realloc', p);
-    const r = this._realloc(p, bytes) >>> 0;
-    if (r > abi.E_ARGUMENT) return r;
-    throw r === abi.E_OOM ? this.allocError('realloc', bytes, 8) : this.error(`realloc(${hex(p)}, ${bytes})`);
+  realloc(p: number, bytes: number, align = 8): number {
+    const call = `realloc(${typeof p === 'number' ? hex(p) : show(p)}, ${show(bytes)})`;
+    checkRequest('realloc', bytes, align);
+    if (p === 0) return this.alloc(bytes, align);
+    checkAddress('realloc', p);
+    const q = this._x.realloc(this._c, p, bytes, align) >>> 0;
+    this._sync();
+    if (q === 0) throw this._error(call, bytes, align);
+    return q;
   }
 
-  /** Frees the block at `p` (an address or a view made by allocArray). `free(0)` does nothing. */
+  /**
+   * Frees the block at `p` (an address from alloc, or a view from allocArray); `free(0)` does
+   * nothing. Throws InvalidPointerError for anything that is not a live block of this heap.
+   * Real-time: makes no garbage; may call into wasm (never waits on a `realtime` heap).
+   */
   free(p: number | ArrayBufferView): void {
-    if (typeof p !== 'number') p = this.addressOf(p);
-    if (p === 0) return;
-    checkPointer('free', p);
-    if (this._free(p) !== 0) throw this.error(`free(${hex(p)})`);
+    if (typeof p !== 'number' || this._push(p) !== 0) this._free(p, 'free');
   }
 
   /** Bytes usable at `p` (at least what was asked for). */
   usableSize(p: number | ArrayBufferView): number {
-    if (typeof p !== 'number') p = this.addressOf(p);
-    checkPointer('usableSize', p);
-    const n = this._x.usableSize(p) >>> 0;
-    if (n > abi.E_ARGUMENT) return n;
-    throw this.error(`usableSize(${hex(p)})`);
+    const q = typeof p === 'number' ? p : this.addressOf(p);
+    checkAddress('usableSize', q);
+    const n = this._x.usableSize(this._c, q) >>> 0;
+    if (n === 0) throw this._error(`usableSize(${hex(q)})`);
+    return n;
   }
 
   /**
    * Allocates room for `length` elements and returns a view of that type over it; the view owns
    * the block (`heap.free(view)`). The view is the one object this call creates.
+   *
+   * Growth rule: a view survives memory growth only when `heap.stableViews` is true (shared
+   * memory, a fixed-size heap, or an engine with resizable buffers); otherwise growth detaches it
+   * (length 0, writes lost). See the README's "Growth".
    */
   allocArray<C extends TypedArrayConstructor>(Ctor: C, length: number): TypedArrayOf<C> {
-    const bpe = elementSize(Ctor);
-    if ((length >>> 0) !== length || length * bpe > abi.MAX_REQUEST) badLength('allocArray', Ctor, length);
-    const p = this.alloc(length * bpe, bpe > 8 ? bpe : 8);
-    return new Ctor(this._views().buffer as ArrayBuffer, p, length) as TypedArrayOf<C>;
+    const bpe = elementSize('allocArray', Ctor);
+    if (typeof length !== 'number' || (length >>> 0) !== length || length * bpe > L.MAX_REQUEST) badSize('allocArray', length, 'length');
+    const p = this.alloc(length * bpe);
+    return new Ctor(this._v.buffer as ArrayBuffer, p, length) as TypedArrayOf<C>;
   }
 
   /** A view of `length` elements at address `p` over the current memory (it owns nothing). */
   view<C extends TypedArrayConstructor>(Ctor: C, p: number, length: number): TypedArrayOf<C> {
-    return new Ctor(this._views().buffer as ArrayBuffer, p, length) as TypedArrayOf<C>;
+    const bpe = elementSize('view', Ctor);
+    checkAddress('view', p);
+    if (typeof length !== 'number' || (length >>> 0) !== length) badSize('view', length, 'length');
+    const v = this._fresh();
+    if (p % bpe !== 0 || p + length * bpe > v.buffer.byteLength) {
+      throw new RangeError(`view(${Ctor.name}, ${hex(p)}, ${length}): not inside the heap's memory (${v.buffer.byteLength} bytes) at a multiple of ${bpe}`);
+    }
+    return new Ctor(v.buffer as ArrayBuffer, p, length) as TypedArrayOf<C>;
   }
 
   /**
@@ -230,11 +304,13 @@ export class Heap {
    * this heap's memory or was detached by a growth.
    */
   addressOf(view: ArrayBufferView): number {
-    if (!ArrayBuffer.isView(view)) {
-      throw new TypeError(`wasm-arena: expected an address (number) or a typed view, got ${String(view)}`);
-    }
+    if (!ArrayBuffer.isView(view)) throw new TypeError(`addressOf: expected a typed view, got ${show(view)}`);
     const buffer = view.buffer;
-    if (this._views().buffer === buffer || this._buffers.includes(buffer)) return view.byteOffset;
+    if (buffer === this._v.buffer || this._buffers.includes(buffer)) return view.byteOffset;
+    if (this.shared && buffer instanceof SharedArrayBuffer && buffer.byteLength > L.ROOT + L.ROOT_FIELDS_SIZE &&
+        new Int32Array(buffer, L.ROOT + L.ROOT_SECRET, 1)[0] === this._s) {
+      return view.byteOffset; // made by another thread or another Heap object on this memory (same secret)
+    }
     throw new InvalidPointerError(
       buffer.byteLength === 0
         ? 'the view was detached when memory grew; free it by address (keep heap.addressOf(view)), or see "Growth" in the README'
@@ -243,118 +319,291 @@ export class Heap {
 
   /** A bump arena of `bytes` bytes carved from this heap (see Arena). */
   arena(bytes: number): Arena {
-    if ((bytes >>> 0) !== bytes || bytes > abi.MAX_REQUEST - 16) badRequest('arena', bytes, 8);
-    const a = this._x.arenaCreate(bytes) >>> 0;
-    if (a === 0) throw this.allocError('arena', bytes, 16);
+    if (typeof bytes !== 'number' || (bytes >>> 0) !== bytes || bytes > L.MAX_REQUEST - L.ARENA_HEADER) badSize('arena', bytes);
+    const a = this._block(bytes + L.ARENA_HEADER, 16, L.KIND_ARENA, `arena(${bytes})`);
+    if (a === 0) throw this._oom(`arena(${bytes})`, bytes + L.ARENA_HEADER, 16);
     return new Arena(this, a);
   }
 
+  /** A pool of fixed-size blocks of `blockBytes` bytes whose alloc and free run in JavaScript (see Pool). */
+  pool(blockBytes: number, options?: PoolOptions): Pool {
+    return new Pool(this, blockBytes, options);
+  }
+
   /**
-   * Grows memory now so that `bytes` can later be allocated without growing (or throws
-   * OutOfMemoryError): a block of that size is allocated and freed, leaving a free block that big.
+   * Grows memory now so that later allocations of `bytes` payload bytes in `count` blocks (one
+   * block by default) need no growth, or throws OutOfMemoryError.
    */
-  reserve(bytes: number): void {
-    this.free(this.alloc(bytes));
+  reserve(bytes: number, count = 1): void {
+    if (typeof bytes !== 'number' || (bytes >>> 0) !== bytes) badSize('reserve', bytes);
+    if (typeof count !== 'number' || (count >>> 0) !== count || count === 0) badSize('reserve', count, 'count');
+    const per = Math.ceil(bytes / count) + this._over - 7;
+    const block = Math.max(L.MIN_BLOCK, (per + 7) & ~7);
+    const total = block * count - this._over + 7;
+    if (total > L.MAX_REQUEST) throw new OutOfMemoryError(`reserve(${bytes}, ${count}): larger than any heap`);
+    this.free(this.alloc(Math.max(total, L.CACHE_MAX_REQUEST + 1)));
+  }
+
+  /** Returns every block parked in this Heap object's cache to the free lists. */
+  trim(): void {
+    this._status(this._x.trim(this._c), 'trim()');
   }
 
   // ── Whole-memory views: always current (re-made after a growth, on next access) ──────────
 
-  get u8(): Uint8Array { return this._views().u8; }
-  get i8(): Int8Array { return this._views().i8; }
-  get u16(): Uint16Array { return this._views().u16; }
-  get i16(): Int16Array { return this._views().i16; }
-  get u32(): Uint32Array { return this._views().u32; }
-  get i32(): Int32Array { return this._views().i32; }
-  get f32(): Float32Array { return this._views().f32; }
-  get f64(): Float64Array { return this._views().f64; }
-  get i64(): BigInt64Array { return this._views().i64; }
-  get u64(): BigUint64Array { return this._views().u64; }
+  /** The whole memory as bytes: `heap.u8[p]` is the byte at address p. Re-read after anything that can grow memory. */
+  get u8(): Uint8Array { return this._fresh().u8; }
+  /** The whole memory as signed bytes. */
+  get i8(): Int8Array { return this._fresh().i8; }
+  /** The whole memory as u16: `heap.u16[p >>> 1]`. */
+  get u16(): Uint16Array { return this._fresh().u16; }
+  /** The whole memory as i16: `heap.i16[p >>> 1]`. */
+  get i16(): Int16Array { return this._fresh().i16; }
+  /** The whole memory as u32: `heap.u32[p >>> 2]` (addresses are unsigned: `>>>`, never `>>`). */
+  get u32(): Uint32Array { return this._fresh().u32; }
+  /** The whole memory as i32: `heap.i32[p >>> 2]`. */
+  get i32(): Int32Array { return this._fresh().i32; }
+  /** The whole memory as f32: `heap.f32[(p >>> 2) + i]` is float i of the block at p. */
+  get f32(): Float32Array { return this._fresh().f32; }
+  /** The whole memory as f64: `heap.f64[p >>> 3]` (8-aligned blocks). */
+  get f64(): Float64Array { return this._fresh().f64; }
+  /** The whole memory as i64: `heap.i64[p >>> 3]`. */
+  get i64(): BigInt64Array { return this._fresh().i64; }
+  /** The whole memory as u64: `heap.u64[p >>> 3]`. */
+  get u64(): BigUint64Array { return this._fresh().u64; }
 
   /** Bumped at every memory growth: views made before it may be stale (see README "Growth"). */
   get generation(): number {
-    return this._views().u32[GENERATION_W];
-  }
-
-  /** @internal The current views; a detached (length 0) or outgrown view set is re-made. */
-  _views(): MemoryViews {
-    const v = this._v;
-    // Detached views read undefined; shared ones still alias memory and read the new generation.
-    if (v.u32[GENERATION_W] === this._gen) return v;
-    return this.refreshViews();
-  }
-
-  private refreshViews(): MemoryViews {
-    const v = new MemoryViews(this.memory.buffer);
-    this._v = v;
-    this._gen = v.u32[GENERATION_W];
-    if (this.shared) this._buffers.push(v.buffer);
-    else this._buffers = [v.buffer];
-    return v;
+    return this._fresh().u32[GENERATION_W];
   }
 
   // ── Inspection ──────────────────────────────────────────────────────────────────────────────
 
   /**
-   * Counters and sizes. Pass an object to fill (e.g. one kept by a meter in an audio callback) to
-   * make no garbage; `freeBlocks` and `largestFreeBlock` walk the free lists (O(free blocks)).
+   * Counters and sizes, exact at the moment of the call. Pass an object to fill (e.g. one kept by
+   * a meter in an audio callback) to make no garbage. Reads memory only; every walk is bounded.
    */
-  stats(into: HeapStats = {} as HeapStats): HeapStats {
-    const m = this._views().u32;
-    const heapBytes = m[word(abi.R_TAIL)] + abi.HEADER - m[word(abi.R_HEAP_START)];
-    const usedBytes = m[word(abi.R_USED)];
-    into.heapBytes = heapBytes;
-    into.memoryBytes = this.memory.buffer.byteLength;
-    into.maximumBytes = this.maximumBytes;
-    into.usedBytes = usedBytes;
-    into.freeBytes = heapBytes - abi.HEADER - usedBytes;
-    into.peakUsedBytes = m[word(abi.R_PEAK)];
-    into.liveBlocks = m[word(abi.R_LIVE)];
-    // Alloc and free keep no free-block counters (a few stores shorter): walk the lists instead.
-    let count = 0;
-    let largest = 0;
-    const heads = word(abi.R_HEADS);
-    for (let cls = 0; cls < abi.FL_COUNT * abi.SL_COUNT; cls++) {
-      for (let b = m[heads + cls]; b !== 0; b = m[(b + abi.B_NEXT) >> 2]) {
-        count++;
-        largest = Math.max(largest, m[b >> 2] & ~abi.TAGS);
+  stats(into?: HeapStats): HeapStats {
+    if (into !== undefined && (into === null || typeof into !== 'object')) {
+      throw new TypeError(`stats: expected an object to fill, got ${show(into)}`);
+    }
+    return measure(this, into ?? ({} as HeapStats));
+  }
+
+  /**
+   * Walks the whole heap and verifies every invariant (blocks, free lists, bitmaps, caches, pools,
+   * arenas, counters, the root and the null guard); throws HeapCorruptionError at the first fault.
+   * Reads memory only; every walk is bounded by the heap's size.
+   */
+  check(): void {
+    checkHeap(this);
+  }
+
+  /**
+   * Detaches this Heap object: its cache goes back to the heap and it can no longer be used. The
+   * memory (and, for a shared heap, every other Heap object attached to it) stays valid.
+   */
+  dispose(): void {
+    if (this._c === 0) return;
+    this._status(this._x.detach(this._c), 'dispose()');
+    this._c = 0;
+    this._bins = -L.CACHE_BINS_AT; // every fast path now falls through to a slow path that throws
+  }
+
+  // ── Internals shared with Arena, Pool and the inspectors ──────────────────────────────────────
+
+  /** @internal Pops bin `cls`: the fast path of alloc. 0 when the bin is empty or its first entry does not check out. */
+  _pop(cls: number): number {
+    const v = this._v;
+    const m = v.u32;
+    const bw = this._bins + (cls << 2);
+    const b = m[bw];
+    if (b > 0) {
+      const i = b >>> 2;
+      const size = cls << 3;
+      const mix = mixOf(b, size, this._s);
+      if ((m[i] & ~L.LEFTFREE) === size && v.i32[i + 1] === (mix ^ SALT_CACHED)) {
+        m[bw] = m[i + 2];
+        m[bw + 1]--;
+        v.i32[i + 1] = mix;
+        return b + L.HEADER;
       }
     }
-    into.freeBlocks = count;
-    into.largestFreeBlock = largest;
-    into.generation = m[word(abi.R_GENERATION)];
-    into.debug = this.debug;
-    into.shared = this.shared;
-    into.stableViews = this.stableViews;
-    return into;
+    return 0;
   }
 
-  /** Walks the whole heap and verifies every invariant; throws HeapCorruptionError at the first fault. */
-  check(): void {
-    if (this._x.check() !== 0) throw this.error('check()');
-  }
-
-  // ── Errors (slow paths) ─────────────────────────────────────────────────────────────────────
-
-  private faultCode(): number {
-    return this._views().u32[word(abi.R_FAULT_CODE)];
-  }
-
-  /** @internal The typed error for the fault the module just recorded. */
-  error(call: string): Error {
-    const m = this._views().u32;
-    return errorFor(call, { code: m[word(abi.R_FAULT_CODE)], addr: m[word(abi.R_FAULT_ADDR)], info: m[word(abi.R_FAULT_INFO)] });
-  }
-
-  /** @internal Why an allocation returned 0: out of memory (with figures), or another fault. */
-  allocError(call: string, bytes: number, align: number): Error {
-    const what = `${call}(${bytes}${align !== 8 ? `, ${align}` : ''})`;
-    if (this.faultCode() !== abi.E_OOM) return this.error(what);
-    if (bytes > this.maximumBytes) {
-      return new RangeError(`${what}: larger than the heap's maximumBytes (${this.maximumBytes})`);
+  /**
+   * @internal Pushes the block at `p` on its bin: the fast path of free. 0 when done, 1 when the
+   * bin is full, 2 when `p` is not a held user block the cache takes (large, invalid, …).
+   */
+  _push(p: number): number {
+    const b = p - L.HEADER;
+    const i = b >>> 2;
+    const v = this._v;
+    const m = v.u32;
+    const size = m[i] & ~L.LEFTFREE;
+    if (size <= CACHE_MAX_BLOCK && (p & 7) === 0) {
+      const mix = mixOf(b, size, this._s);
+      if (v.i32[i + 1] === mix) {
+        const bw = this._bins + (size >>> 1);
+        const n = m[bw + 1];
+        if (n >= m[bw + 2]) return 1;
+        m[i + 2] = m[bw];
+        m[bw] = b;
+        m[bw + 1] = n + 1;
+        v.i32[i + 1] = mix ^ SALT_CACHED;
+        return 0;
+      }
     }
-    const s = this.stats();
-    return new OutOfMemoryError(
-      `${what}: out of memory: ${s.usedBytes} bytes in ${s.liveBlocks} live blocks, heap ${s.heapBytes} bytes ` +
-        `of maximumBytes ${s.maximumBytes}, largest free block ${s.largestFreeBlock}`);
+    return 2;
+  }
+
+  /** @internal The slow path of alloc/tryAlloc/calloc: checks, then a refilled bin or one wasm call. */
+  _alloc(bytes: number, align: number, call: string, orThrow: boolean): number {
+    checkRequest(call, bytes, align);
+    const p = this._block(bytes, align, L.KIND_USER, `${call}(${bytes}${align !== 8 ? `, ${align}` : ''})`);
+    if (p === 0 && orThrow) throw this._oom(call, bytes, align);
+    return p;
+  }
+
+  /**
+   * @internal A block of `kind` of `bytes` bytes (checked by the caller): 0 when memory is
+   * exhausted or, on a realtime heap, the lock is taken; throws on damage.
+   */
+  _block(bytes: number, align: number, kind: number, call: string): number {
+    const x = this._x;
+    this._sync();
+    if (kind === L.KIND_USER && bytes <= L.CACHE_MAX_REQUEST && align <= 8 && !this.debug && this._c !== 0) {
+      const c = (bytes + this._over) >>> 3;
+      const cls = c < 3 ? 3 : c;
+      let p = this._pop(cls);
+      if (p !== 0) return p;
+      // The fast path refused the bin's first entry: the flush checks it (and reports damage).
+      if (this._v.u32[this._bins + (cls << 2)] !== 0) this._status(x.flush(this._c, cls, 0), call);
+      const code = x.refill(this._c, cls);
+      this._sync();
+      if (code !== L.OK) return this._failed(code, call);
+      p = this._pop(cls);
+      if (p !== 0) return p;
+      this._status(x.flush(this._c, cls, 0), call);
+      throw new HeapCorruptionError(`${call}: a refilled cache bin does not check out`);
+    }
+    this._live(call);
+    const p = x.alloc(this._c, bytes, align, kind) >>> 0;
+    this._sync();
+    return p !== 0 ? p : this._failed(this._fault(L.CACHE_FAULT_CODE), call);
+  }
+
+  /** @internal The slow path of free: views, stale views, full bins, large blocks, errors. */
+  _free(p: number | ArrayBufferView, call: string): void {
+    if (typeof p !== 'number') p = this.addressOf(p);
+    if (p === 0) return;
+    checkAddress(call, p);
+    this._live(call);
+    this._sync();
+    const what = `${call}(${hex(p)})`;
+    if (!this.debug) {
+      let r = this._push(p);
+      if (r === 1) {
+        // The bin is full: return half of it to the free lists, then push.
+        const cls = (this._v.u32[(p - L.HEADER) >>> 2] & ~L.TAGS) >>> 3;
+        this._status(this._x.flush(this._c, cls, this._v.u32[this._bins + (cls << 2) + 2] >>> 1), what);
+        r = this._push(p);
+      }
+      if (r === 0) return;
+    }
+    this._releaseBlock(p, L.KIND_USER, what);
+  }
+
+  /** @internal Frees a block of `kind` with one wasm call; throws when it is not a live block of that kind. */
+  _releaseBlock(p: number, kind: number, call: string): void {
+    this._status(this._x.free(this._c, p, kind), call);
+  }
+
+  /** @internal Refreshes the views if memory grew (here or in another thread). */
+  _sync(): void {
+    const v = this._v;
+    if (v.u32[GENERATION_W] !== this._gen || (this.shared && v.buffer.byteLength !== this.memory.buffer.byteLength)) this._refresh();
+  }
+
+  /** @internal The current views: re-made when the generation changed. */
+  _fresh(): Views {
+    const v = this._v;
+    return v.u32[GENERATION_W] === this._gen ? v : this._refresh();
+  }
+
+  private _refresh(): Views {
+    const v = this._v;
+    // Another thread's growth: read the generation first, then re-take the buffer (grow(0) makes
+    // V8 report the shared memory's current size).
+    const gen = this.shared ? v.u32[GENERATION_W] : 0;
+    if (this.shared) this.memory.grow(0);
+    v.set(this.memory.buffer);
+    this._gen = this.shared ? gen : v.u32[GENERATION_W];
+    if (this.shared) this._buffers.push(v.buffer);
+    else this._buffers = [v.buffer];
+    return v;
+  }
+
+  /** @internal A word of this Heap object's cache (fault details). */
+  _fault(offset: number): number {
+    return this._v.u32[(this._c + offset) >>> 2];
+  }
+
+  /** @internal Throws the error for status `code` of `call` unless it is OK. */
+  _status(code: number, call: string): void {
+    if (code !== L.OK) throw errorFor(call, code, this._fault(L.CACHE_FAULT_ADDR), this._fault(L.CACHE_FAULT_INFO));
+  }
+
+  /** @internal 0 for out of memory and busy (the caller throws or returns 0); throws for the rest. */
+  _failed(code: number, call: string): number {
+    if (code === L.E_OOM || code === L.E_BUSY) return 0;
+    this._status(code === L.OK ? L.E_CORRUPT : code, call);
+    return 0;
+  }
+
+  private _live(call: string): void {
+    if (this._c === 0) throw new TypeError(`${call}: this Heap object was disposed`);
+  }
+
+  /** @internal The error for a failed call that returned 0 (out of memory, or a recorded fault). */
+  _error(call: string, bytes?: number, align?: number): Error {
+    const code = this._fault(L.CACHE_FAULT_CODE);
+    if (code === L.E_OOM && bytes !== undefined) return this._oom(call, bytes, align ?? 8);
+    return errorFor(call, code, this._fault(L.CACHE_FAULT_ADDR), this._fault(L.CACHE_FAULT_INFO));
+  }
+
+  /** @internal OutOfMemoryError with the heap's figures. Reads memory only (bounded). */
+  _oom(call: string, bytes: number, align: number): Error {
+    const what = call.includes('(') ? call : `${call}(${bytes}${align !== 8 ? `, ${align}` : ''})`;
+    if (this.realtime && this._fault(L.CACHE_FAULT_CODE) === L.E_BUSY) return errorFor(what, L.E_BUSY, 0, 0);
+    let figures = '';
+    try {
+      const s = measure(this, {} as HeapStats);
+      figures = `: ${s.usedBytes} bytes in ${s.liveBlocks} live blocks, heap ${s.heapBytes} of at most ${this.maximumBytes} bytes, largest free block ${s.largestFreeBlock}`;
+    } catch {
+      figures = ' (and the heap is damaged: see heap.check())';
+    }
+    return new OutOfMemoryError(`${what}: out of memory${figures}`);
+  }
+}
+
+function buildOf(call: string, o: Pick<HeapOptions, 'shared' | 'debug' | 'profile'>): BuildName {
+  if (o === null || typeof o !== 'object') throw new TypeError(`${call}: options must be an object, got ${show(o)}`);
+  const asked = (['shared', 'debug', 'profile'] as const).filter((k) => o[k]);
+  if (asked.length > 1) throw new TypeError(`${call}: pick one build: ${asked.join(' and ')} do not combine`);
+  return asked[0] ?? 'release';
+}
+
+function isShared(memory: WebAssembly.Memory): boolean {
+  return typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
+}
+
+function initError(call: string, code: number, initial: number): Error {
+  switch (code) {
+    case L.E_OOM: return new OutOfMemoryError(`${call}: could not get ${initial * L.PAGE} bytes of initial memory`);
+    case L.C_ROOT: return new HeapCorruptionError(`${call}: the memory holds a heap whose root is damaged; it was not attached`);
+    case L.E_ARGUMENT: return new TypeError(`${call}: the memory holds a heap made by another build (debug or profile?) or another layout`);
+    default: return errorFor(call, code, 0, 0);
   }
 }

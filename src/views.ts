@@ -3,7 +3,7 @@
 // Growth rule (see README "Growth"):
 // - whole-memory views (heap.u8, heap.f32, …) are re-made on access after a growth: always current;
 // - views from allocArray stay valid when the memory's buffer can grow in place: shared memory
-//   (views never detach), or `memory.toResizableBuffer()` where the engine has it (Chromium ≥ 156,
+//   (views never detach), or `memory.toResizableBuffer()` where the engine has it (Chromium ≥ 134,
 //   Node ≥ 26). Elsewhere a growth detaches them (length 0): keep the address, use a fixed-size
 //   heap (initialBytes === maximumBytes), `heap.reserve(bytes)` up front, or re-make views with
 //   `heap.view(Ctor, address, length)` when `heap.generation` changes.
@@ -40,19 +40,27 @@ export function makeBufferResizable(memory: WebAssembly.Memory): boolean {
   return false;
 }
 
-/** The whole-memory views, made together from one buffer. */
-export class MemoryViews {
-  readonly u8: Uint8Array;
-  readonly i8: Int8Array;
-  readonly u16: Uint16Array;
-  readonly i16: Int16Array;
-  readonly u32: Uint32Array;
-  readonly i32: Int32Array;
-  readonly f32: Float32Array;
-  readonly f64: Float64Array;
-  readonly i64: BigInt64Array;
-  readonly u64: BigUint64Array;
-  constructor(readonly buffer: ArrayBufferLike) {
+/**
+ * The whole-memory views of one heap, made together from one buffer. One object per Heap, updated
+ * in place when memory grows, so arenas, pools and rings that hold it always see current views.
+ */
+export class Views {
+  buffer!: ArrayBufferLike;
+  u8!: Uint8Array;
+  i8!: Int8Array;
+  u16!: Uint16Array;
+  i16!: Int16Array;
+  u32!: Uint32Array;
+  i32!: Int32Array;
+  f32!: Float32Array;
+  f64!: Float64Array;
+  i64!: BigInt64Array;
+  u64!: BigUint64Array;
+  constructor(buffer: ArrayBufferLike) {
+    this.set(buffer);
+  }
+  set(buffer: ArrayBufferLike): void {
+    this.buffer = buffer;
     this.u8 = new Uint8Array(buffer);
     this.i8 = new Int8Array(buffer);
     this.u16 = new Uint16Array(buffer);

@@ -1,29 +1,54 @@
 // Loading the allocator module: embedded bytes → WebAssembly.Module (sync or async) → instance.
 // Nothing here touches atob, TextDecoder, fetch, timers or node: modules, so the library evaluates
 // in Node, bundlers, Workers and AudioWorkletGlobalScope alike.
+//
+// Only the release build is part of the main entry point. The others are registered by importing
+// their entry point once ('wasm-arena/debug', '/shared', '/profile'), so an app that never asks for
+// them never bundles their bytes. The registry lives on globalThis under a Symbol.for() key: the
+// ESM and the CJS copy of the library, if an app loads both, see the same builds.
 
 import { HeapCorruptionError } from './errors.js';
-import { RELEASE_WASM, DEBUG_WASM, SHARED_WASM } from './wasm-bytes.js';
+import RELEASE from './builds/release.js';
 
 /** The raw exports of assembly/index.ts. Pointers come back as signed i32: use `>>> 0`. */
 export interface Exports {
-  readonly memory?: WebAssembly.Memory;
   init(initialPages: number, maxPages: number, secret: number, flags: number): number;
-  alloc(size: number, align: number): number;
-  calloc(size: number, align: number): number;
-  free(ptr: number): number;
-  realloc(ptr: number, size: number): number;
-  usableSize(ptr: number): number;
-  check(): number;
-  arenaCreate(bytes: number): number;
-  arenaAlloc(arena: number, size: number, align: number): number;
-  arenaReset(arena: number, mark: number): number;
+  attach(flags: number): number;
+  detach(cache: number): number;
+  alloc(cache: number, size: number, align: number, kind: number): number;
+  free(cache: number, ptr: number, kind: number): number;
+  realloc(cache: number, ptr: number, size: number, align: number): number;
+  usableSize(cache: number, ptr: number): number;
+  refill(cache: number, cls: number): number;
+  flush(cache: number, cls: number, keep: number): number;
+  trim(cache: number): number;
 }
 
-/** Which build of the allocator: release (default), debug (canaries, poison), shared memory. */
-export type ModuleKind = 'release' | 'debug' | 'shared';
+/** Which build of the allocator: release (default), debug (canaries, poison), shared memory, profile. */
+export type BuildName = 'release' | 'debug' | 'shared' | 'profile';
 
-const SOURCES: Record<ModuleKind, string> = { release: RELEASE_WASM, debug: DEBUG_WASM, shared: SHARED_WASM };
+interface Registry {
+  bytes: Partial<Record<BuildName, string>>;
+  modules: Partial<Record<BuildName, WebAssembly.Module>>;
+}
+const KEY = Symbol.for('wasm-arena/builds');
+const registry: Registry = ((globalThis as Record<symbol, unknown>)[KEY] as Registry | undefined) ??
+  ((globalThis as Record<symbol, unknown>)[KEY] = { bytes: {}, modules: {} } as Registry) as Registry;
+
+/** @internal Makes a build's bytes available (called by the 'wasm-arena/<build>' entry points). */
+export function registerBuild(name: BuildName, base64: string): void {
+  registry.bytes[name] ??= base64;
+}
+
+function bytesOf(name: BuildName): Uint8Array {
+  const text = name === 'release' ? RELEASE : registry.bytes[name];
+  if (text === undefined) {
+    throw new TypeError(
+      `wasm-arena: the ${name} build is not loaded. Import it once, anywhere in your app: ` +
+        `import 'wasm-arena/${name}';  (it is a separate entry point so that apps that do not use it never bundle it)`);
+  }
+  return decodeBase64(text);
+}
 
 /** Base64 → bytes, by hand: `atob` is missing in AudioWorkletGlobalScope, `Buffer` outside Node. */
 export function decodeBase64(text: string): Uint8Array {
@@ -51,39 +76,64 @@ export function decodeBase64(text: string): Uint8Array {
   return out;
 }
 
-const cache: Partial<Record<ModuleKind, WebAssembly.Module>> = {};
-
-/** The compiled module of `kind`, compiled synchronously once (the release module is < 4 KiB). */
-export function moduleSync(kind: ModuleKind): WebAssembly.Module {
-  return (cache[kind] ??= new WebAssembly.Module(decodeBase64(SOURCES[kind]) as BufferSource));
+/** The compiled module of a build, compiled synchronously once (fine for modules this small). */
+export function moduleSync(name: BuildName): WebAssembly.Module {
+  return (registry.modules[name] ??= new WebAssembly.Module(bytesOf(name) as BufferSource));
 }
 
-/** The compiled module of `kind`, compiled off the main thread where the engine can. */
-export async function moduleAsync(kind: ModuleKind): Promise<WebAssembly.Module> {
-  return (cache[kind] ??= await WebAssembly.compile(decodeBase64(SOURCES[kind]) as BufferSource));
+/** The compiled module of a build, compiled off the main thread where the engine can. */
+export async function moduleAsync(name: BuildName): Promise<WebAssembly.Module> {
+  return (registry.modules[name] ??= await WebAssembly.compile(bytesOf(name) as BufferSource));
 }
 
-/** True for the shared-memory build (the only one that imports its memory). */
-export function importsMemory(module: WebAssembly.Module): boolean {
-  return WebAssembly.Module.imports(module).some((i) => i.kind === 'memory');
+const sharedness = new WeakMap<WebAssembly.Module, boolean>();
+
+/**
+ * True for the shared-memory build. Every build imports its memory, and the JS API does not say
+ * whether an import wants a shared one: linking with a small plain memory tells (once per module).
+ */
+export function isSharedModule(module: WebAssembly.Module): boolean {
+  let shared = sharedness.get(module);
+  if (shared === undefined) {
+    const env = { memory: new WebAssembly.Memory({ initial: 1, maximum: 1 }), abort: () => {} };
+    try {
+      new WebAssembly.Instance(module, { env });
+      shared = false;
+    } catch (e) {
+      shared = e instanceof WebAssembly.LinkError;
+    }
+    sharedness.set(module, shared);
+  }
+  return shared;
 }
+
+/** The names the allocator module must export; anything else is not a wasm-arena module. */
+const EXPORTS = ['init', 'attach', 'detach', 'alloc', 'free', 'realloc', 'usableSize', 'refill', 'flush', 'trim'];
 
 /**
  * Instantiates synchronously (allowed everywhere for a module this small). The debug build
  * imports `env.abort`: a failed internal assertion throws HeapCorruptionError naming file and line.
  */
-export function instantiate(module: WebAssembly.Module, memory?: WebAssembly.Memory): Exports {
-  const env: Record<string, unknown> = {};
-  if (memory) env.memory = memory;
-  let exports: Exports | undefined;
+export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory, call: string): Exports {
+  const names = WebAssembly.Module.exports(module).map((e) => e.name);
+  const missing = EXPORTS.filter((n) => !names.includes(n));
+  if (missing.length) {
+    throw new TypeError(`${call}: not a wasm-arena module (it lacks the exports ${missing.join(', ')}); use Heap.compile()`);
+  }
+  const env: Record<string, unknown> = { memory };
+  let exports: Exports;
   if (WebAssembly.Module.imports(module).some((i) => i.name === 'abort')) {
     env.abort = (msg: number, file: number, line: number, column: number) => {
-      const m = memory ?? exports!.memory!;
+      const m = memory;
       throw new HeapCorruptionError(
         `wasm-arena: internal assertion failed: ${readString(m, msg)} (${readString(m, file)}:${line}:${column})`);
     };
   }
-  exports = new WebAssembly.Instance(module, { env } as WebAssembly.Imports).exports as unknown as Exports;
+  try {
+    exports = new WebAssembly.Instance(module, { env } as WebAssembly.Imports).exports as unknown as Exports;
+  } catch (e) {
+    throw new TypeError(`${call}: could not instantiate the module with this memory: ${(e as Error).message}`);
+  }
   return exports;
 }
 

@@ -1,7 +1,9 @@
 // A reference model of the heap for property tests and `npm run fuzz`: it replays a list of
-// operations on a real Heap and on plain JS bookkeeping, and after every operation checks that
+// operations on a real Heap (heap blocks through its caches, arenas, pools) and on plain JS
+// bookkeeping, and after every operation checks that
 // - heap.check() passes (the full heap walk),
-// - no two live blocks (arena regions included) overlap, and every one is in bounds and aligned,
+// - no two live blocks (arena regions and pool blocks included) overlap, and every one is in
+//   bounds and aligned,
 // - live blocks still hold the bytes written into them (head, tail and a moving probe of every
 //   block after each op; every byte of every block periodically and at the end; every byte of
 //   a block realloc moved or resized),
@@ -9,13 +11,17 @@
 import fc from 'fast-check';
 import { Heap, type HeapOptions } from '../src/index.js';
 import type { Arena } from '../src/arena.js';
+import type { Pool } from '../src/pool.js';
+import * as L from '../src/layout.js';
 
 export type Op =
   | { k: 'alloc' | 'calloc'; size: number; align: number }
-  | { k: 'free' | 'arenaDispose' | 'arenaReset' | 'arenaMark'; pick: number }
-  | { k: 'realloc'; pick: number; size: number }
+  | { k: 'free' | 'arenaDispose' | 'arenaReset' | 'arenaMark' | 'poolDispose' | 'poolAlloc' | 'poolFree'; pick: number }
+  | { k: 'realloc'; pick: number; size: number; align: number }
   | { k: 'arena'; size: number }
-  | { k: 'arenaAlloc'; pick: number; size: number; align: number };
+  | { k: 'arenaAlloc'; pick: number; size: number; align: number }
+  | { k: 'pool'; size: number; align: number; capacity: number }
+  | { k: 'trim' };
 
 /** Sizes from 0 B to 1 MiB, skewed small (most requests in real programs are). */
 export const sizeArb = fc.oneof(
@@ -34,16 +40,22 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 30, arbitrary: fc.record({ k: fc.constant('alloc' as const), size: sizeArb, align: alignArb }) },
   { weight: 5, arbitrary: fc.record({ k: fc.constant('calloc' as const), size: sizeArb, align: alignArb }) },
   { weight: 28, arbitrary: fc.record({ k: fc.constant('free' as const), pick: pickArb }) },
-  { weight: 12, arbitrary: fc.record({ k: fc.constant('realloc' as const), pick: pickArb, size: sizeArb }) },
+  { weight: 12, arbitrary: fc.record({ k: fc.constant('realloc' as const), pick: pickArb, size: sizeArb, align: alignArb }) },
   { weight: 2, arbitrary: fc.record({ k: fc.constant('arena' as const), size: sizeArb }) },
   { weight: 10, arbitrary: fc.record({ k: fc.constant('arenaAlloc' as const), pick: pickArb, size: fc.integer({ min: 0, max: 2048 }), align: alignArb }) },
   { weight: 2, arbitrary: fc.record({ k: fc.constant('arenaMark' as const), pick: pickArb }) },
   { weight: 2, arbitrary: fc.record({ k: fc.constant('arenaReset' as const), pick: pickArb }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('arenaDispose' as const), pick: pickArb }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('pool' as const), size: fc.integer({ min: 1, max: 600 }), align: fc.constantFrom(8, 16, 64), capacity: fc.integer({ min: 0, max: 300 }) }) },
+  { weight: 12, arbitrary: fc.record({ k: fc.constant('poolAlloc' as const), pick: pickArb }) },
+  { weight: 10, arbitrary: fc.record({ k: fc.constant('poolFree' as const), pick: pickArb }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('poolDispose' as const), pick: pickArb }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('trim' as const) }) },
 );
 
 interface Block { p: number; size: number; seed: number; }
 interface ArenaModel { arena: Arena; marks: number[]; blocks: Block[]; }
+interface PoolModel { pool: Pool; blocks: Block[]; }
 
 // Block contents: byte i of a block with seed s is (s + 31·i) mod 256. Since 31 is invertible
 // mod 256 that is PATTERN[i + offset(s)], so fills and comparisons run at memcpy/memcmp speed.
@@ -58,6 +70,7 @@ export class Model {
   readonly heap: Heap;
   private readonly blocks: Block[] = [];
   private readonly arenas: ArenaModel[] = [];
+  private readonly pools: PoolModel[] = [];
   private seed = 1;
   ops = 0;
 
@@ -125,13 +138,14 @@ export class Model {
         const b = this.blocks[Math.floor(op.pick * this.blocks.length)];
         let q: number;
         try {
-          q = h.realloc(b.p, op.size);
+          q = h.realloc(b.p, op.size, op.align);
         } catch (e) {
           if ((e as Error).name !== 'OutOfMemoryError') throw e;
           this.verifyBytes(b, 0, b.size); // a failed realloc leaves the block as it was
           break;
         }
         const keep = Math.min(b.size, op.size);
+        if (q % op.align !== 0) throw new Error(`realloc(…, ${op.size}, ${op.align}) returned misaligned 0x${q.toString(16)}`);
         b.p = q;
         this.verifyBytes(b, 0, keep);
         b.size = op.size;
@@ -182,6 +196,51 @@ export class Model {
         this.arenas.splice(i, 1);
         break;
       }
+      case 'pool': {
+        let pool: Pool;
+        try {
+          pool = h.pool(op.size, { align: op.align, capacity: op.capacity });
+        } catch (e) {
+          if ((e as Error).name !== 'OutOfMemoryError') throw e;
+          break;
+        }
+        if (pool.capacity < op.capacity || pool.live !== 0) throw new Error(`pool capacity ${pool.capacity} < ${op.capacity}, live ${pool.live}`);
+        this.pools.push({ pool, blocks: [] });
+        break;
+      }
+      case 'poolAlloc': {
+        const m = this.pools.length ? this.pools[Math.floor(op.pick * this.pools.length)] : undefined;
+        if (!m) break;
+        const p = m.pool.tryAlloc();
+        if (p === 0) break;
+        const align = h.u32[(m.pool.address + L.POOL_SLOT) >>> 2] & -h.u32[(m.pool.address + L.POOL_SLOT) >>> 2];
+        if (p % Math.min(align, 8) !== 0) throw new Error(`pool.alloc misaligned 0x${p.toString(16)}`);
+        m.blocks.push(this.newBlock(p, m.pool.blockBytes));
+        if (m.pool.live !== m.blocks.length) throw new Error(`pool.live ${m.pool.live}, model ${m.blocks.length}`);
+        break;
+      }
+      case 'poolFree': {
+        const m = this.pools.length ? this.pools[Math.floor(op.pick * this.pools.length)] : undefined;
+        if (!m || m.blocks.length === 0) break;
+        const i = Math.floor(op.pick * 7919) % m.blocks.length;
+        const b = m.blocks[i];
+        this.verifyBytes(b, 0, b.size);
+        m.pool.free(b.p);
+        m.blocks[i] = m.blocks[m.blocks.length - 1];
+        m.blocks.pop();
+        break;
+      }
+      case 'poolDispose': {
+        if (this.pools.length === 0) break;
+        const i = Math.floor(op.pick * this.pools.length);
+        this.pools[i].pool.dispose();
+        this.pools.splice(i, 1);
+        break;
+      }
+      case 'trim':
+        h.trim();
+        if (h.stats().cachedBytes !== 0) throw new Error('trim() left cached bytes');
+        break;
     }
     this.verify(this.ops % 1000 === 0);
   }
@@ -199,7 +258,7 @@ export class Model {
   verify(full = true): void {
     const h = this.heap;
     h.check();
-    const all = [...this.blocks, ...this.arenas.flatMap((a) => a.blocks)];
+    const all = [...this.blocks, ...this.arenas.flatMap((a) => a.blocks), ...this.pools.flatMap((p) => p.blocks)];
     for (const b of all) {
       if (full || b.size <= 48) this.verifyBytes(b, 0, b.size);
       else {
@@ -212,6 +271,7 @@ export class Model {
     // Heap blocks must not overlap each other or any arena region; arena blocks must sit inside
     // their arena and not overlap each other.
     const regions = this.blocks.map((b) => [b.p, b.p + Math.max(b.size, 1)] as [number, number]);
+    for (const m of this.pools) for (const b of m.blocks) regions.push([b.p, b.p + b.size]);
     for (const a of this.arenas) {
       const base = a.arena.mark() - a.arena.used;
       regions.push([base, base + a.arena.capacity]);
@@ -223,15 +283,22 @@ export class Model {
     }
     assertDisjoint(regions, 'heap blocks');
     const s = h.stats();
-    const live = this.blocks.length + this.arenas.length;
+    const m32 = h.u32;
+    // A pool holds its header, its free stack (once it has slots) and one block per slab.
+    const poolBlocks = this.pools.reduce((n, { pool }) => {
+      const perSlab = m32[(pool.address + L.POOL_PER_SLAB) >>> 2];
+      return n + 1 + (pool.capacity ? 1 + pool.capacity / perSlab : 0);
+    }, 0);
+    const live = this.blocks.length + this.arenas.length + poolBlocks;
     if (s.liveBlocks !== live) throw new Error(`stats().liveBlocks ${s.liveBlocks}, model ${live}`);
-    const extra = 8 + (h.debug ? 8 : 0);
+    const extra = 8 + (h.debug || h.profile ? 8 : 0);
     let used = 0;
     for (const b of this.blocks) used += h.usableSize(b.p) + extra;
-    for (const a of this.arenas) used += h.usableSize(a.arena.mark() - a.arena.used - 16) + extra;
-    if (s.usedBytes !== used) throw new Error(`stats().usedBytes ${s.usedBytes}, model ${used}`);
-    if (s.usedBytes + s.freeBytes + 8 !== s.heapBytes) throw new Error('used + free + tail != heapBytes');
-    if (s.peakUsedBytes < s.usedBytes) throw new Error('peakUsedBytes < usedBytes');
+    for (const a of this.arenas) used += (m32[(a.arena.address - 8) >>> 2] & ~7);
+    if (this.pools.length === 0 && s.usedBytes !== used) throw new Error(`stats().usedBytes ${s.usedBytes}, model ${used}`);
+    if (s.usedBytes < used) throw new Error(`stats().usedBytes ${s.usedBytes} < model ${used}`);
+    if (s.usedBytes + s.cachedBytes + s.freeBytes + s.overheadBytes + 8 !== s.heapBytes) throw new Error('used + cached + free + overhead + tail != heapBytes');
+    if (s.peakUsedBytes < s.usedBytes + s.cachedBytes) throw new Error('peakUsedBytes < usedBytes + cachedBytes');
   }
 }
 

@@ -3,6 +3,7 @@
 // shared WebAssembly.Memory), draw the output and show the audio thread's heap stats.
 
 import { Heap } from '../../dist/index.js';
+import '../../dist/shared.js'; // the shared-memory build (for the cross-origin isolated page)
 import { createHeapMeter } from '../shared/heap-meter.js';
 import { STATE } from './synth-params.js';
 

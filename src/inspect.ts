@@ -1,0 +1,351 @@
+// heap.check() and heap.stats(): read-only walks of the whole heap, in JavaScript.
+//
+// Both only read memory (a meter on another thread may call them while the heap is in use), and
+// every walk is bounded by the heap's size, so a stray write can make them report damage, never
+// hang or trap. check() verifies, like emmalloc's emmalloc_validate_memory_regions(), every
+// invariant the allocator relies on; tests run it after every operation. It is written apart from
+// the code it checks (assembly/), from the layout alone.
+
+import * as L from './layout.js';
+import { HeapCorruptionError } from './errors.js';
+import { hex, kindName } from './faults.js';
+import { arenaFault } from './arena.js';
+import { poolFault } from './pool.js';
+import type { Heap } from './heap.js';
+
+/** What `heap.stats()` reports. Byte counts include the 8-byte block headers. */
+export interface HeapStats {
+  /** Bytes the heap spans (blocks + tail sentinel); grows with memory. */
+  heapBytes: number;
+  /** Bytes of wasm memory (the heap plus its control block). */
+  memoryBytes: number;
+  maximumBytes: number;
+  /** Bytes in blocks the program holds (heap blocks, arenas, pools' slabs, caches' own blocks). */
+  usedBytes: number;
+  /** Bytes in blocks freed into the Heap objects' caches, ready for reuse (see `heap.trim()`). */
+  cachedBytes: number;
+  /** Bytes of the allocator's own blocks (one cache per Heap object). */
+  overheadBytes: number;
+  /** Bytes in the free lists. */
+  freeBytes: number;
+  /** High-water mark of usedBytes + cachedBytes + overheadBytes. */
+  peakUsedBytes: number;
+  liveBlocks: number;
+  cachedBlocks: number;
+  freeBlocks: number;
+  /** Size of the largest free block (the largest request that needs no growth is ≤ this - 8). */
+  largestFreeBlock: number;
+  /** Number of memory growths so far (see `heap.generation`). */
+  generation: number;
+  debug: boolean;
+  shared: boolean;
+  /** True when views made by allocArray survive growth (shared, resizable buffer, or fixed size). */
+  stableViews: boolean;
+}
+
+const R = (field: number): number => (L.ROOT + field) >>> 2; // word index of a root field
+const SALT_MAX = L.KIND_COUNT;
+
+/** The check-word mix of a header (assembly/layout.ts). */
+const mix = (b: number, size: number, secret: number): number =>
+  Math.imul(Math.imul(b ^ secret, L.GOLDEN) ^ size, L.GOLDEN2);
+
+/** The kind whose check word the header at b carries, or KIND_COUNT. */
+export function kindAt(m: Uint32Array, b: number, secret: number): number {
+  const i = b >>> 2;
+  return kindOfWords(m[i], m[i + 1], b, secret);
+}
+
+/** The kind a header (info, tag) at b carries, or KIND_COUNT. Int32 arithmetic only. */
+function kindOfWords(info: number, tag: number, b: number, secret: number): number {
+  const x = (tag | 0) ^ mix(b, info & ~L.TAGS, secret);
+  const k = x & 15;
+  return k < SALT_MAX && x === Math.imul(k, L.KIND_SALT) ? k : L.KIND_COUNT;
+}
+
+/** Same hash as assembly/index.ts rootCheckOf: the root words that never change. */
+export function rootCheckOf(m: Uint32Array): number {
+  let h = L.HEAP_MAGIC;
+  h = Math.imul(h ^ m[R(L.ROOT_SECRET)], L.GOLDEN);
+  h = Math.imul(h ^ m[R(L.ROOT_BUILD)], L.GOLDEN);
+  h = Math.imul(h ^ m[R(L.ROOT_OVERHEAD)], L.GOLDEN);
+  h = Math.imul(h ^ m[R(L.ROOT_HEAP_START)], L.GOLDEN);
+  h = Math.imul(h ^ m[R(L.ROOT_MAX_PAGES)], L.GOLDEN);
+  return (h ^ (h >>> 15)) >>> 0;
+}
+
+/** All registered caches (bounded walk): [cached bytes, cached blocks, the caches' own bytes, their count]. */
+function cached(m: Uint32Array, secret: number, tail: number, call: string): [number, number, number, number] {
+  let bytes = 0;
+  let blocks = 0;
+  let own = 0;
+  let caches = 0;
+  let guard = Math.floor(tail / L.CACHE_SIZE) + 1;
+  for (let c = m[R(L.ROOT_CACHES)]; c !== 0; c = m[(c + L.CACHE_NEXT) >>> 2]) {
+    if (guard-- === 0 || c >= tail || c & 7 || kindAt(m, c - L.HEADER, secret) !== L.KIND_CACHE) {
+      throw new HeapCorruptionError(`${call}: the list of caches reaches ${hex(c)}, not a cache (the root or a cache was overwritten)`, c);
+    }
+    own += m[(c - L.HEADER) >>> 2] & ~L.TAGS;
+    caches++;
+    const bins = (c + L.CACHE_BINS_AT) >>> 2;
+    for (let cls = L.MIN_BLOCK >>> 3; cls < L.CACHE_BINS; cls++) {
+      const n = Math.min(m[bins + (cls << 2) + 1], L.BIN_MAX);
+      blocks += n;
+      bytes += n * (cls << 3);
+    }
+  }
+  return [bytes, blocks, own, caches];
+}
+
+/** Fills `into` with the heap's figures; reads memory only, every walk bounded. */
+export function measure(heap: Heap, into: HeapStats): HeapStats {
+  const m = heap._fresh().u32;
+  const secret = heap._s;
+  const memoryBytes = m.byteLength;
+  const tail = memoryBytes - L.HEADER;
+  const start = m[R(L.ROOT_HEAP_START)];
+  const [cachedBytes, cachedBlocks, overheadBytes, caches] = cached(m, secret, tail, 'stats()');
+  const used = m[R(L.ROOT_USED_BYTES)];
+  const live = m[R(L.ROOT_LIVE_BLOCKS)];
+  const freeBlocks = m[R(L.ROOT_FREE_BLOCKS)];
+  // The largest free block is in the highest non-empty class.
+  let largest = 0;
+  const flMap = m[R(L.ROOT_FL_MAP)];
+  if (flMap !== 0) {
+    const fl = 31 - Math.clz32(flMap);
+    const slMap = fl < L.FL_COUNT ? m[(L.ROOT + L.ROOT_SL_MAP) / 4 + fl] : 0;
+    let b = slMap !== 0 ? m[(L.ROOT + L.ROOT_HEADS) / 4 + (fl << L.SL_BITS) + 31 - Math.clz32(slMap)] : 0;
+    for (let steps = freeBlocks + 1; b !== 0 && b < tail && steps > 0; steps--) {
+      largest = Math.max(largest, m[b >>> 2] & ~L.TAGS);
+      b = m[(b + L.BLOCK_NEXT) >>> 2];
+    }
+  }
+  const heapBytes = start < tail ? memoryBytes - start : 0;
+  // Every read is done: `into` may have setters that allocate without disturbing the figures.
+  into.heapBytes = heapBytes;
+  into.memoryBytes = memoryBytes;
+  into.maximumBytes = heap.maximumBytes;
+  into.usedBytes = Math.max(0, used - cachedBytes - overheadBytes);
+  into.cachedBytes = cachedBytes;
+  into.overheadBytes = overheadBytes;
+  into.freeBytes = Math.max(0, heapBytes - L.HEADER - used);
+  into.peakUsedBytes = m[R(L.ROOT_PEAK_USED_BYTES)];
+  into.liveBlocks = Math.max(0, live - cachedBlocks - caches);
+  into.cachedBlocks = cachedBlocks;
+  into.freeBlocks = freeBlocks;
+  into.largestFreeBlock = largest;
+  into.generation = m[R(L.ROOT_GENERATION)];
+  into.debug = heap.debug;
+  into.shared = heap.shared;
+  into.stableViews = heap.stableViews;
+  return into;
+}
+
+/**
+ * Walks the whole heap and throws HeapCorruptionError at the first broken invariant. Reads
+ * memory only. On a shared heap, other threads' caches, pools and arenas move while it runs: it
+ * checks their blocks' headers, not their contents.
+ */
+export function checkHeap(heap: Heap): void {
+  new Walk(heap).run();
+}
+
+function fail(what: string, at: number): never {
+  throw new HeapCorruptionError(`check(): ${what}`, at);
+}
+
+/** One check() run: the walks share what they found through these fields. */
+class Walk {
+  readonly m: Uint32Array;
+  readonly secret: number;
+  readonly tail: number;
+  readonly start: number;
+  usedBytes = 0;
+  liveBlocks = 0;
+  freeBytes = 0;
+  freeBlocks = 0;
+  cachedBlocks = 0;
+  freeSum = 0;
+  freeXor = 0;
+  readonly pools: number[] = [];
+
+  constructor(readonly heap: Heap) {
+    this.m = heap._fresh().u32;
+    this.secret = heap._s;
+    this.tail = this.m.byteLength - L.HEADER;
+    this.start = this.m[R(L.ROOT_HEAP_START)];
+  }
+
+  run(): void {
+    this.root();
+    this.blocks();
+    this.lists();
+    this.caches();
+    for (const p of this.pools) {
+      const f = poolFault(this.m, p, this.secret, (a, k) => this.isBlock(a, k));
+      if (f) fail(`the pool at ${hex(p)} is damaged: ${f}`, p);
+    }
+    this.totals();
+  }
+
+  /** True when `addr` is the user pointer of a block of `kind`. */
+  isBlock(addr: number, kind: number): boolean {
+    return addr >= this.start + L.HEADER && addr < this.tail && (addr & 7) === 0 && kindAt(this.m, addr - L.HEADER, this.secret) === kind;
+  }
+
+  /** The null guard (nothing ever writes below it) and the root. */
+  root(): void {
+    const m = this.m;
+    for (let i = 0; i < L.NULL_GUARD >>> 2; i++) {
+      if (m[i] !== 0) fail(`memory at ${hex(i * 4)} (below ${L.NULL_GUARD}) was written: a write through a null pointer (the 0 tryAlloc returns when full?)`, i * 4);
+    }
+    const start = this.start;
+    if (m[R(L.ROOT_MAGIC)] !== L.HEAP_MAGIC || m[R(L.ROOT_CHECK)] !== rootCheckOf(m) || (m[R(L.ROOT_SECRET)] | 0) !== this.secret ||
+        start < L.MEMORY_BASE || start >= this.tail || start & 7 || m[R(L.ROOT_OVERHEAD)] !== this.heap._over - 7) {
+      fail("the heap's root (control block) is damaged", L.ROOT);
+    }
+  }
+
+  /** 1. Every block in address order: header, size, tags, back words, canaries and poison. */
+  blocks(): void {
+    const { m, secret, tail, heap } = this;
+    const debug = heap.debug;
+    const overhead = heap._over - 7;
+    const mine = (owner: number): boolean => !heap.shared || owner === heap._c;
+    let leftFree = false;
+    let b = this.start;
+    while (b < tail) {
+      const info = m[b >>> 2];
+      const size = info & ~L.TAGS;
+      const kind = kindAt(m, b, secret);
+      if (kind === L.KIND_COUNT) fail(`block at ${hex(b)}: its header does not match its check word (overwritten)`, b);
+      if (size < L.MIN_BLOCK || size > tail - b || info & 4) fail(`block at ${hex(b)}: impossible size ${size}`, b);
+      if (((info & L.LEFTFREE) !== 0) !== leftFree) fail(`block at ${hex(b)}: its LEFTFREE tag disagrees with its left neighbour`, b);
+      const isFree = (info & L.FREE) !== 0;
+      if (isFree !== (kind === L.KIND_FREE) || kind === L.KIND_STALE) fail(`block at ${hex(b)}: its FREE tag disagrees with its kind (${kindName(kind)})`, b);
+      if (isFree) {
+        if (leftFree) fail(`block at ${hex(b)}: two adjacent free blocks (missed coalescing)`, b);
+        if (m[(b + size - 4) >>> 2] !== b) fail(`free block at ${hex(b)}: its back word holds ${hex(m[(b + size - 4) >>> 2])}`, b);
+        if (debug) poisonIntact(m, b, size, secret);
+        this.freeBytes += size;
+        this.freeBlocks++;
+        this.freeSum = (this.freeSum + Math.imul(b, L.GOLDEN)) | 0;
+        this.freeXor ^= Math.imul(b ^ 0x2545f491, L.GOLDEN2);
+      } else {
+        const u = b + L.HEADER;
+        if (debug && kind !== L.KIND_CACHED) canaryIntact(m, b, size, secret);
+        if (kind === L.KIND_CACHED) this.cachedBlocks++;
+        else if (kind === L.KIND_ARENA && mine(m[(u + L.ARENA_OWNER) >>> 2])) {
+          const f = arenaFault(m, u, size, overhead, secret);
+          if (f) fail(`the arena at ${hex(u)} is damaged: ${f}`, u);
+        } else if (kind === L.KIND_POOL && mine(m[(u + L.POOL_OWNER) >>> 2])) this.pools.push(u);
+        this.usedBytes += size;
+        this.liveBlocks++;
+      }
+      leftFree = isFree;
+      b += size;
+    }
+    if (b !== tail) fail(`the walk ended at ${hex(b)}, not at the tail sentinel ${hex(tail)}`, b);
+    if (kindAt(m, tail, secret) !== L.KIND_USER || (m[tail >>> 2] & ~L.LEFTFREE) !== 0 || ((m[tail >>> 2] & L.LEFTFREE) !== 0) !== leftFree) {
+      fail(`the tail sentinel at ${hex(tail)} is damaged`, tail);
+    }
+  }
+
+  /**
+   * 2. The free lists: every entry a free block of its class, linked both ways; the bitmaps say
+   * which lists are non-empty; together they hold exactly the free blocks the walk met. (A list
+   * walk cannot meet a block twice: each entry's prev must be the entry before it.)
+   */
+  lists(): void {
+    const { m, secret, start, tail } = this;
+    const flMap = m[R(L.ROOT_FL_MAP)];
+    let listed = 0, sum = 0, xor = 0;
+    for (let fl = 0; fl < L.FL_COUNT; fl++) {
+      const slMap = m[R(L.ROOT_SL_MAP) + fl];
+      if ((slMap !== 0) !== (((flMap >>> fl) & 1) !== 0)) fail(`the first-level bitmap disagrees with level ${fl}`, L.ROOT);
+      for (let sl = 0; sl < L.SL_COUNT; sl++) {
+        const cls = (fl << L.SL_BITS) | sl;
+        let n = m[R(L.ROOT_HEADS) + cls];
+        if ((n !== 0) !== (((slMap >>> sl) & 1) !== 0)) fail(`the bitmap of free list ${cls} disagrees with the list`, L.ROOT);
+        let prev = 0;
+        while (n !== 0) {
+          if (listed >= this.freeBlocks || n < start || n >= tail || n & 7 || kindAt(m, n, secret) !== L.KIND_FREE ||
+              classOf(m[n >>> 2] & ~L.TAGS) !== cls || m[(n + L.BLOCK_PREV) >>> 2] !== prev) {
+            fail(`free list ${cls}: entry ${hex(n)} is not a free block of that class linked back to ${hex(prev)}`, n);
+          }
+          listed++;
+          sum = (sum + Math.imul(n, L.GOLDEN)) | 0;
+          xor ^= Math.imul(n ^ 0x2545f491, L.GOLDEN2);
+          prev = n;
+          n = m[(n + L.BLOCK_NEXT) >>> 2];
+        }
+      }
+    }
+    if (listed !== this.freeBlocks || sum !== this.freeSum || xor !== this.freeXor) {
+      fail(`the free lists hold ${listed} blocks, the heap has ${this.freeBlocks} free blocks, not the same ones`, L.ROOT);
+    }
+  }
+
+  /** 3. This Heap object's cache, entry by entry (others move under other threads on a shared heap). */
+  caches(): void {
+    const { m, secret, start, tail, heap } = this;
+    let own = 0;
+    if (heap._c !== 0) {
+      const bins = (heap._c + L.CACHE_BINS_AT) >>> 2;
+      for (let cls = L.MIN_BLOCK >>> 3; cls < L.CACHE_BINS; cls++) {
+        const count = m[bins + (cls << 2) + 1];
+        let n = 0;
+        for (let e = m[bins + (cls << 2)]; e !== 0; e = m[(e + L.BLOCK_PREV) >>> 2]) {
+          if (n >= count || e < start || e >= tail || e & 7 || kindAt(m, e, secret) !== L.KIND_CACHED || (m[e >>> 2] & ~L.TAGS) !== cls << 3) {
+            fail(`cache bin ${cls}: entry ${hex(e)} is not a cached block of ${cls << 3} bytes (written after it was freed?)`, e);
+          }
+          n++;
+        }
+        if (n !== count) fail(`cache bin ${cls} holds ${n} blocks but counts ${count}`, heap._c);
+        own += n;
+      }
+    }
+    const [, all] = cached(m, secret, tail, 'check()');
+    if (!heap.shared ? all !== this.cachedBlocks || own !== this.cachedBlocks : own > this.cachedBlocks) {
+      fail(`${this.cachedBlocks} blocks are marked cached, the caches hold ${all}`, L.ROOT);
+    }
+  }
+
+  /** 5. The root's running totals agree with the walk. */
+  totals(): void {
+    const m = this.m;
+    if (this.usedBytes !== m[R(L.ROOT_USED_BYTES)] || this.liveBlocks !== m[R(L.ROOT_LIVE_BLOCKS)] ||
+        this.freeBlocks !== m[R(L.ROOT_FREE_BLOCKS)] || m[R(L.ROOT_PEAK_USED_BYTES)] < this.usedBytes ||
+        this.usedBytes + this.freeBytes + L.HEADER !== m.byteLength - this.start) {
+      fail(`the root's counters disagree with the walk (${this.usedBytes} bytes in ${this.liveBlocks} held blocks, ${this.freeBlocks} free blocks)`, L.ROOT);
+    }
+  }
+}
+
+/**
+ * Debug build: the free block b is poison from its links to its back word, but for the headers
+ * of blocks merged into it (STALE: kept so that freeing them again says "double free").
+ */
+function poisonIntact(m: Uint32Array, b: number, size: number, secret: number): void {
+  const end = (b + size - 4) >>> 2;
+  for (let i = (b + 16) >>> 2; i < end; i++) {
+    if (m[i] !== L.POISON32) {
+      if ((i & 1) === 0 && i + 2 <= end && kindAt(m, i * 4, secret) === L.KIND_STALE) i++;
+      else fail(`use after free: the free block at ${hex(b + L.HEADER)} was written at +${i * 4 - b - L.HEADER}`, b + L.HEADER);
+    }
+  }
+}
+
+/** Debug build: the canary after the held block b is intact (assembly/debug.ts canaryWord). */
+function canaryIntact(m: Uint32Array, b: number, size: number, secret: number): void {
+  const w = (Math.imul(b, L.GOLDEN) ^ secret ^ 0x5afec0de) >>> 0;
+  const at = (b + size - 8) >>> 2;
+  if (m[at] !== w || m[at + 1] !== (~w >>> 0)) fail(`write past the end of the block at ${hex(b + L.HEADER)}: its canary was overwritten`, b + L.HEADER);
+}
+
+/** The free-list class of a free block of `size` bytes (assembly/freelist.ts classOf). */
+export function classOf(size: number): number {
+  if (size < L.SMALL_LIMIT) return size >>> 3;
+  const msb = 31 - Math.clz32(size);
+  return ((msb - L.FL_SHIFT) << L.SL_BITS) | ((size >>> (msb - L.SL_BITS)) & (L.SL_COUNT - 1));
+}

@@ -1,0 +1,359 @@
+// class Pool: fixed-size blocks whose alloc and free run in a few lines of JavaScript over linear
+// memory (no wasm call, no garbage). Slabs come from the heap; the free stack and every slot's
+// state live in linear memory. Layout (pool header, free stack, slabs, the position word of a
+// free slot): assembly/layout.ts.
+
+import * as L from './layout.js';
+import { badSize, badAlign, checkAddress, show, validAlign } from './args.js';
+import { HeapCorruptionError, InvalidPointerError } from './errors.js';
+import { hex } from './faults.js';
+import { disposable } from './dispose.js';
+import type { Heap } from './heap.js';
+import type { Views } from './views.js';
+
+export interface PoolOptions {
+  /** Slots to make room for up front (the pool still grows by slabs when they run out). */
+  capacity?: number;
+  /** Alignment of every block: a power of two up to 4096. Default 8. */
+  align?: number;
+}
+
+/** Largest block a pool serves: a slab (at most one 64 KiB page) must hold one. */
+export const MAX_POOL_BLOCK = L.MAX_ALIGN - 4096;
+
+/** Key of a pool's slabs: slab.key = slab address ^ slabKeyOf(pool) (assembly/layout.ts). */
+export const slabKeyOf = (pool: number, secret: number): number => Math.imul(Math.imul(pool ^ secret, L.GOLDEN) ^ 0x51ab, L.GOLDEN2) >>> 0;
+/** Salt of a pool's slot keys: a free slot's first word is (position + 1) ^ imul(p, GOLDEN) ^ salt. */
+export const slotSaltOf = (pool: number, secret: number): number => Math.imul(Math.imul(pool ^ secret, L.GOLDEN2) ^ 0x5107, L.GOLDEN) | 0;
+
+const P = (field: number): number => field >>> 2; // word index of a pool header field
+
+/**
+ * A pool of fixed-size blocks: `alloc()` and `free(p)` are a handful of loads and stores in
+ * JavaScript, O(1), with no wasm call and no garbage. Misuse is refused in O(1) too: a double
+ * free, an address that is not a slot of this pool (foreign, interior, another pool's) →
+ * InvalidPointerError. The pool grows by slabs taken from its heap. Call alloc on the thread
+ * (Heap object) that made the pool.
+ *
+ * ```ts
+ * const particles = heap.pool(64, { capacity: 1000 });
+ * const p = particles.alloc();      // address of 64 bytes, 8-aligned
+ * heap.f32[p >>> 2] = 1;
+ * particles.free(p);
+ * particles.dispose();              // every block back to the heap
+ * ```
+ */
+export class Pool {
+  readonly heap: Heap;
+  /** Bytes per block, as asked. */
+  readonly blockBytes: number;
+  /** Address of the pool's header in the heap. */
+  readonly address: number;
+  /** Distance between blocks (blockBytes rounded up to the alignment, at least 8). */
+  readonly slotBytes: number;
+  /** @internal */ protected readonly _v: Views;
+  /** @internal Word index of the header's `top` (0 once disposed: the null guard's zero word). */ protected _topW: number;
+  /** @internal Word index of the free stack's first entry. */ protected _stackW: number;
+  /** @internal Entries the free stack holds. */ protected _stackCap: number;
+  /** @internal */ protected readonly _salt: number;
+  /** @internal */ protected readonly _slabKey: number;
+  /** @internal ~(slabBytes - 1) */ protected readonly _mask: number;
+  /** @internal Offset of a slab's first slot. */ protected readonly _first: number;
+  /** @internal Slots per slab (0 once disposed: no address passes). */ protected _perSlab: number;
+  /** @internal slotBytes = odd · 2^_k; _inv = odd⁻¹ mod 2^32 (exact division by one multiply). */
+  protected readonly _inv: number;
+  /** @internal */ protected readonly _k: number;
+  /** @internal */ protected readonly _slabBytes: number;
+
+  /** @internal Made by `heap.pool(blockBytes, options)`. */
+  constructor(heap: Heap, blockBytes: number, options: PoolOptions = {}) {
+    const call = `pool(${show(blockBytes)})`;
+    if (typeof blockBytes !== 'number' || !Number.isInteger(blockBytes) || blockBytes < 1 || blockBytes > MAX_POOL_BLOCK) {
+      if (typeof blockBytes !== 'number') badSize('pool', blockBytes, 'blockBytes');
+      throw new RangeError(`${call}: blockBytes must be an integer from 1 to ${MAX_POOL_BLOCK}`);
+    }
+    if (options === null || typeof options !== 'object') throw new TypeError(`${call}: options must be an object, got ${show(options)}`);
+    const align = options.align ?? 8;
+    if (!validAlign(align) || align > 4096) badAlign('pool', align);
+    const capacity = options.capacity ?? 0;
+    if (typeof capacity !== 'number' || (capacity >>> 0) !== capacity) badSize('pool', capacity, 'capacity');
+    const a = Math.max(align, 8);
+    const slot = Math.ceil(blockBytes / a) * a;
+    const first = Math.max(L.SLAB_HEADER, a);
+    let slabBytes = 4096;
+    while (slabBytes < L.MAX_ALIGN && slabBytes < first + slot * 16) slabBytes *= 2;
+    this.heap = heap;
+    this.blockBytes = blockBytes;
+    this.slotBytes = slot;
+    this._v = heap._v;
+    this._first = first;
+    this._slabBytes = slabBytes;
+    this._perSlab = Math.floor((slabBytes - first) / slot);
+    this._mask = ~(slabBytes - 1);
+    this._k = 31 - Math.clz32(slot & -slot);
+    this._inv = inverse(slot >>> this._k);
+    const p = heap._block(L.POOL_HEADER, 8, L.KIND_POOL, call);
+    if (p === 0) throw heap._oom(call, L.POOL_HEADER, 8);
+    this.address = p;
+    this._salt = slotSaltOf(p, heap._s);
+    this._slabKey = slabKeyOf(p, heap._s);
+    this._topW = P(p + L.POOL_TOP);
+    const m = this._v.u32;
+    m.fill(0, p >>> 2, (p + L.POOL_HEADER) >>> 2);
+    m[P(p + L.POOL_BLOCK_BYTES)] = blockBytes;
+    m[P(p + L.POOL_SLOT)] = slot;
+    m[P(p + L.POOL_SLAB_BYTES)] = slabBytes;
+    m[P(p + L.POOL_OWNER)] = heap._c;
+    m[P(p + L.POOL_FIRST)] = first;
+    m[P(p + L.POOL_PER_SLAB)] = this._perSlab;
+    this._stackW = 0;
+    this._stackCap = 0;
+    try {
+      while (this.capacity < capacity) this._grow(call, true);
+    } catch (e) {
+      this.dispose();
+      throw e;
+    }
+  }
+
+  /**
+   * A block's address; throws OutOfMemoryError when the pool cannot grow.
+   * Real-time: no wasm call and no garbage unless the pool must grow by a slab.
+   */
+  alloc(): number {
+    const p = this.tryAlloc();
+    if (p === 0) throw this.heap._oom(`pool.alloc() (${this.blockBytes}-byte blocks)`, this._slabBytes, this._slabBytes);
+    return p;
+  }
+
+  /** Like alloc, but 0 when the pool is empty and cannot grow. */
+  tryAlloc(): number {
+    const m = this._v.u32;
+    const top = m[this._topW];
+    if (top > 0) {
+      const p = m[this._stackW + top - 1];
+      if (m[p >>> 2] === ((top ^ Math.imul(p, L.GOLDEN) ^ this._salt) >>> 0)) {
+        m[this._topW] = top - 1;
+        return p;
+      }
+    }
+    return this._allocSlow();
+  }
+
+  /**
+   * Returns the block at `p` to the pool. Throws InvalidPointerError for a double free or an
+   * address that is not a block of this pool. Real-time: no wasm call, no garbage.
+   */
+  free(p: number): void {
+    if (typeof p === 'number') {
+      const m = this._v.u32;
+      const s = (p & this._mask) >>> 0;
+      const t = Math.imul(p - s - this._first, this._inv);
+      const idx = ((t >>> this._k) | (t << (32 - this._k))) >>> 0;
+      const sw = s >>> 2;
+      if (idx < this._perSlab && m[sw + 2] === ((s ^ this._slabKey) >>> 0) && m[sw] === this.address) {
+        const key = Math.imul(p, L.GOLDEN) ^ this._salt;
+        const pw = p >>> 2;
+        const top = m[this._topW];
+        const pos = ((m[pw] ^ key) - 1) >>> 0;
+        if (!(pos < top && m[this._stackW + pos] === p) && top < this._stackCap) {
+          m[this._stackW + top] = p;
+          m[pw] = (top + 1) ^ key;
+          m[this._topW] = top + 1;
+          return;
+        }
+      }
+    }
+    this._freeSlow(p);
+  }
+
+  /** Blocks handed out and not yet freed. */
+  get live(): number {
+    return this.capacity - this._v.u32[this._topW];
+  }
+
+  /** Blocks the pool's slabs hold (it grows by whole slabs). */
+  get capacity(): number {
+    return this._topW === 0 ? 0 : this._v.u32[P(this.address + L.POOL_CAPACITY)];
+  }
+
+  /** True once dispose() has run. */
+  get disposed(): boolean {
+    return this._topW === 0;
+  }
+
+  /** Returns every slab (live blocks included) to the heap; the pool cannot be used afterwards. */
+  dispose(): void {
+    if (this._topW === 0) return;
+    const heap = this.heap;
+    const m = this._v.u32;
+    const call = `pool.dispose() of ${hex(this.address)}`;
+    const slabs = this._slabs(call);
+    this._topW = 0;
+    this._perSlab = 0;
+    this._stackCap = 0;
+    for (const s of slabs) heap._releaseBlock(s, L.KIND_SLAB, call);
+    const stack = m[P(this.address + L.POOL_STACK)];
+    if (stack !== 0) heap._releaseBlock(stack, L.KIND_STACK, call);
+    heap._releaseBlock(this.address, L.KIND_POOL, call);
+  }
+
+  // ── Slow paths ──────────────────────────────────────────────────────────────────────────────
+
+  /** @internal Pop failed: an empty stack (grow by a slab), or a damaged entry, or a disposed pool. */
+  protected _allocSlow(): number {
+    if (this._topW === 0) throw new TypeError('pool.alloc: the pool was disposed');
+    this.heap._sync();
+    const m = this._v.u32;
+    const top = m[this._topW];
+    if (top !== 0) {
+      const p = m[this._stackW + top - 1];
+      if (top > this._stackCap || m[p >>> 2] !== ((top ^ Math.imul(p, L.GOLDEN) ^ this._salt) >>> 0)) {
+        throw new HeapCorruptionError(
+          `pool.alloc: the pool at ${hex(this.address)} is damaged: free-stack entry ${top - 1} (${hex(p)}) does not name its position (a write into a freed block?)`, p);
+      }
+      return this.tryAlloc();
+    }
+    if (!this._grow('pool.alloc()', false)) return 0;
+    return this.tryAlloc();
+  }
+
+  /** @internal Push refused: say why (bad address, double free, damage, disposed). */
+  protected _freeSlow(p: number): void {
+    checkAddress('pool.free', p);
+    if (this._topW === 0) throw new TypeError('pool.free: the pool was disposed');
+    const m = this._v.u32;
+    const s = (p & this._mask) >>> 0;
+    const off = p - s - this._first;
+    const sw = s >>> 2;
+    if (m[sw] !== this.address || m[sw + 2] !== ((s ^ this._slabKey) >>> 0)) {
+      throw new InvalidPointerError(`pool.free(${hex(p)}): not a block of this pool (a foreign address, or a block of another pool or of the heap)`, p);
+    }
+    if (off < 0 || off % this.slotBytes !== 0 || off / this.slotBytes >= this._perSlab) {
+      throw new InvalidPointerError(`pool.free(${hex(p)}): an interior address: blocks of this pool start every ${this.slotBytes} bytes from ${hex(s + this._first)}`, p);
+    }
+    const top = m[this._topW];
+    if (top > this._stackCap) {
+      throw new HeapCorruptionError(`pool.free(${hex(p)}): the pool at ${hex(this.address)} is damaged: its free-stack depth ${top} exceeds its capacity`, p);
+    }
+    throw new InvalidPointerError(`pool.free(${hex(p)}): double free: the block is already free`, p);
+  }
+
+  /**
+   * @internal Adds one slab (and room on the free stack for its slots). Returns false when the
+   * heap is out of memory (throws instead when `orThrow`).
+   */
+  protected _grow(call: string, orThrow: boolean): boolean {
+    const heap = this.heap;
+    const a = this.address;
+    const perSlab = this._perSlab;
+    const capacity = this.capacity;
+    if (capacity + perSlab > this._stackCap) {
+      const cap = Math.max(2 * this._stackCap, capacity + perSlab);
+      const stack = heap._block(cap * 4, 8, L.KIND_STACK, call);
+      if (stack === 0) {
+        if (orThrow) throw heap._oom(call, cap * 4, 8);
+        return false;
+      }
+      const m = this._v.u32;
+      const old = m[P(a + L.POOL_STACK)];
+      if (old !== 0) m.copyWithin(stack >>> 2, old >>> 2, (old >>> 2) + m[this._topW]);
+      m[P(a + L.POOL_STACK)] = stack;
+      m[P(a + L.POOL_STACK_CAP)] = cap;
+      this._stackW = stack >>> 2;
+      this._stackCap = cap;
+      if (old !== 0) heap._releaseBlock(old, L.KIND_STACK, call);
+    }
+    const s = heap._block(this._slabBytes, this._slabBytes, L.KIND_SLAB, call);
+    if (s === 0) {
+      if (orThrow) throw heap._oom(call, this._slabBytes, this._slabBytes);
+      return false;
+    }
+    const m = this._v.u32;
+    const sw = s >>> 2;
+    m[sw] = a;
+    m[sw + 1] = m[P(a + L.POOL_SLABS)];
+    m[sw + 2] = (s ^ this._slabKey) >>> 0;
+    m[sw + 3] = 0;
+    m[P(a + L.POOL_SLABS)] = s;
+    // Push the slots highest first, so the lowest addresses are handed out first.
+    let top = m[this._topW];
+    for (let i = perSlab - 1; i >= 0; i--) {
+      const p = s + this._first + i * this.slotBytes;
+      m[this._stackW + top] = p;
+      m[p >>> 2] = (top + 1) ^ Math.imul(p, L.GOLDEN) ^ this._salt;
+      top++;
+    }
+    m[this._topW] = top;
+    m[P(a + L.POOL_CAPACITY)] = capacity + perSlab;
+    return true;
+  }
+
+  /** @internal The pool's slabs, checked (bounded by its capacity). */
+  protected _slabs(call: string): number[] {
+    const m = this._v.u32;
+    const out: number[] = [];
+    const max = Math.ceil(this.capacity / Math.max(1, this._perSlab));
+    for (let s = m[P(this.address + L.POOL_SLABS)]; s !== 0; s = m[(s >>> 2) + 1]) {
+      if (out.length >= max || m[s >>> 2] !== this.address || m[(s >>> 2) + 2] !== ((s ^ this._slabKey) >>> 0)) {
+        throw new HeapCorruptionError(`${call}: the pool at ${hex(this.address)} is damaged: its slab list reaches ${hex(s)}, not a slab of it`, s);
+      }
+      out.push(s);
+    }
+    return out;
+  }
+}
+
+export interface Pool {
+  /** `using pool = heap.pool(64)`: dispose() at the end of the scope (where the engine has Symbol.dispose). */
+  [Symbol.dispose](): void;
+}
+
+disposable(Pool);
+
+/** The inverse of an odd number modulo 2^32 (Newton's iteration: each step doubles the correct bits). */
+function inverse(odd: number): number {
+  let x = odd;
+  for (let i = 0; i < 5; i++) x = Math.imul(x, 2 - Math.imul(odd, x));
+  return x;
+}
+
+/** What is wrong with the pool whose header is at `p`, for heap.check(); null when it is sound. */
+export function poolFault(m: Uint32Array, p: number, secret: number, isBlock: (addr: number, kind: number) => boolean): string | null {
+  const w = p >>> 2;
+  const top = m[w + P(L.POOL_TOP)];
+  const stack = m[w + P(L.POOL_STACK)];
+  const stackCap = m[w + P(L.POOL_STACK_CAP)];
+  const capacity = m[w + P(L.POOL_CAPACITY)];
+  const slot = m[w + P(L.POOL_SLOT)];
+  const slabBytes = m[w + P(L.POOL_SLAB_BYTES)];
+  const first = m[w + P(L.POOL_FIRST)];
+  const perSlab = m[w + P(L.POOL_PER_SLAB)];
+  if (slabBytes & (slabBytes - 1) || slabBytes > L.MAX_ALIGN || slot < 8 || slot & 7 || first < L.SLAB_HEADER ||
+      perSlab !== Math.floor((slabBytes - first) / slot) || perSlab === 0) return 'its geometry words are damaged';
+  if (top > capacity || capacity > stackCap) return `its free-stack depth ${top} or capacity ${capacity} is impossible`;
+  if (capacity !== 0 && !isBlock(stack, L.KIND_STACK)) return `its free stack ${hex(stack)} is not a stack block`;
+  const slabKey = slabKeyOf(p, secret);
+  let slabs = 0;
+  for (let s = m[w + P(L.POOL_SLABS)]; s !== 0; s = m[(s >>> 2) + 1]) {
+    if (++slabs > capacity / perSlab || !isBlock(s, L.KIND_SLAB) || m[s >>> 2] !== p || m[(s >>> 2) + 2] !== ((s ^ slabKey) >>> 0)) {
+      return `its slab list reaches ${hex(s)}, not a slab of it`;
+    }
+  }
+  if (slabs * perSlab !== capacity) return `its ${slabs} slabs do not hold its capacity ${capacity}`;
+  const salt = slotSaltOf(p, secret);
+  const mask = ~(slabBytes - 1);
+  for (let i = 0; i < top; i++) {
+    const q = m[(stack >>> 2) + i];
+    const s = (q & mask) >>> 0;
+    const off = q - s - first;
+    if (m[s >>> 2] !== p || m[(s >>> 2) + 2] !== ((s ^ slabKey) >>> 0) || off < 0 || off % slot || off / slot >= perSlab) {
+      return `free-stack entry ${i} (${hex(q)}) is not a block of the pool`;
+    }
+    if (m[q >>> 2] !== (((i + 1) ^ Math.imul(q, L.GOLDEN) ^ salt) >>> 0)) {
+      return `free block ${hex(q)} (stack entry ${i}) does not name its position (written after it was freed?)`;
+    }
+  }
+  return null;
+}
+

@@ -6,6 +6,7 @@ export const COLORS = {
   'wasm-arena-heap': '#6fa3ef',
   'js-gc': '#d1242f',
   'js-pool': '#b35900',
+  'js-prealloc': '#0a7b83',
   thing: '#8250df',
   'as-tlsf': '#1a7f37',
   floor: '#57606a',

@@ -30,6 +30,7 @@ import { printSummary } from './lib/table.mjs';
 import { writeReport } from './lib/report.mjs';
 import { summaryMarkdown } from './lib/markdown.mjs';
 import { LoadWatch } from './lib/load.mjs';
+import { migrate } from './lib/migrate.mjs';
 import { WORKLOADS } from './workloads/index.mjs';
 
 const args = process.argv.slice(2);
@@ -218,13 +219,12 @@ function ensureBuilt() {
   if (r.status !== 0) throw new Error('npm run build failed');
 }
 
-async function runAll(meta) {
+async function runAll(meta, load) {
   const jobs = HOSTS.flatMap((h) => plan(MODE, h, only));
   meta.skipped = [...new Set(HOSTS.flatMap((h) => Object.keys(WORKLOADS).map((w) => skippedOn(w, h) && `${w} (${skippedOn(w, h)})`).filter(Boolean)))];
   const counts = HOSTS.map((h) => `${HOST_NAMES[h]} ${jobs.filter((j) => j.host === h).length}`).join(', ');
   log(`wasm-arena bench, ${MODE.name} run: ${jobs.length} jobs (${counts}) · ${meta.cpu}, ${meta.cores} cores`);
   log(`  ${MODE.blurb}`);
-  const load = new LoadWatch(meta.cores);
   const w0 = load.startWarning();
   if (w0) log(`WARNING: the machine is busy (${w0}): figures will be noisy`);
   let browser = null;
@@ -277,14 +277,13 @@ async function main() {
   let results;
   const reportOnly = opt('report-only');
   if (reportOnly) {
-    ({ meta, results } = JSON.parse(readFileSync(reportOnly, 'utf8')));
-    meta.hosts ??= ['node'];
-    for (const r of results) r.host ??= 'node';
+    ({ meta, results } = migrate(JSON.parse(readFileSync(reportOnly, 'utf8'))));
   } else {
+    const load = new LoadWatch(); // before building: the start figure is other processes' load
     ensureBuilt();
     await buildPeers(log, { browser: HOSTS.includes('chromium') });
     meta = machine();
-    results = await runAll(meta);
+    results = await runAll(meta, load);
   }
   const rows = buildRows(results);
   const targets = evaluateTargets(results, meta, meta.hosts);

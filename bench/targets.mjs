@@ -45,10 +45,10 @@ export const TARGETS = [
     wanted: '≤ 0.5×',
     pass: (v) => v <= 0.5,
     measure: (q) => paired(q, 'pool', {}, 'floor'),
-    why: (q, v) =>
-      v >= 0.8
-        ? 'the pool still pays about a wasm call per operation; it would take alloc and free in pure JS'
-        : "the JS path does more than half a wasm call's work; it would take fewer reads and checks per call",
+    why: (q) =>
+      `alloc+free costs ${ns(q.med('pool', 'wasm-arena', 'nsPerPair'))}, two empty calls ` +
+      `${ns(q.med('pool', 'floor', 'nsPerPair'))}: either a call still crosses into wasm or the JS path reads too ` +
+      'much (getters, checks); it would take one typed-array read and write per call, no wasm call',
   },
   {
     what: 'pool: GC events while timing',
@@ -63,7 +63,7 @@ export const TARGETS = [
     why: () => "the pool's alloc/free leave JS objects behind; it would take a path that deals only in small integers",
   },
   {
-    what: 'heap pair vs AS TLSF (16–512 B, 1,000 live)',
+    what: 'heap vs AS TLSF, 16–512 B, 1,000 live',
     wanted: '≤ 0.35×',
     pass: (v) => v <= 0.35,
     measure: (q) => paired(q, 'churn', SMALL_1K, 'as-tlsf'),
@@ -76,7 +76,7 @@ export const TARGETS = [
     },
   },
   {
-    what: 'heap pair vs two empty wasm calls (same)',
+    what: 'heap vs two empty wasm calls, same',
     wanted: '≤ 1.0×',
     pass: (v) => v <= 1.0,
     measure: (q) => paired(q, 'churn', SMALL_1K, 'floor'),
@@ -84,7 +84,7 @@ export const TARGETS = [
       'the two wasm calls are the floor itself; beating it takes pairs that never cross into wasm (JS-side caches)',
   },
   {
-    what: 'heap pair vs AS TLSF (16 B–64 KiB, 1,000 live)',
+    what: 'heap vs AS TLSF, 16 B–64 KiB, 1,000 live',
     wanted: '≤ 0.8×',
     pass: (v) => v <= 0.8,
     measure: (q) => paired(q, 'churn', { variant: 'wide', live: 1000 }, 'as-tlsf'),
@@ -93,7 +93,7 @@ export const TARGETS = [
       'it would take a cheaper search and split in wasm, or fewer checks per call',
   },
   {
-    what: 'heap pair cost, live set 100 → 10,000',
+    what: 'heap cost growth, live 100 → 10,000',
     wanted: '≤ 1.25×',
     pass: (v) => v <= 1.25,
     measure: (q) => {
@@ -111,7 +111,7 @@ export const TARGETS = [
     },
   },
   {
-    what: 'heap pair vs AS TLSF (16–512 B, 100,000 live)',
+    what: 'heap vs AS TLSF, 16–512 B, 100,000 live',
     wanted: '≤ 0.8×',
     pass: (v) => v <= 0.8,
     measure: (q) => paired(q, 'churn', { variant: 'small', live: 100_000 }, 'as-tlsf'),
@@ -120,8 +120,8 @@ export const TARGETS = [
       'it would take touching fewer cache lines per pair than AS TLSF does',
   },
   {
-    what: 'heap faster than @thi.ng/malloc at 10,000 live',
-    wanted: '≥ 100×',
+    what: 'heap vs @thi.ng/malloc, 10,000 live',
+    wanted: '≥ 100× faster',
     pass: (v) => v >= 100,
     measure: (q) => {
       const p = { variant: 'small', live: 10_000 };
@@ -149,24 +149,24 @@ export const TARGETS = [
     wanted: '≤ 0.5×',
     pass: (v) => v <= 0.5,
     measure: (q) => paired(q, 'bump', {}, 'floor'),
-    why: (_q, v) =>
-      v >= 0.8
-        ? 'each arena.alloc is still a wasm call; it would take the bump in JS over the cursor in linear memory'
-        : 'the JS bump does more than a few typed-array reads and writes; it would take a shorter path',
+    why: (q) =>
+      `arena.alloc costs ${ns(q.med('bump', 'wasm-arena', 'allocNs'))}, one empty call ${ns(q.med('bump', 'floor', 'allocNs'))}: ` +
+      'either it still crosses into wasm or its JS path reads too much; it would take the cursor read and ' +
+      'written through a typed view with one bounds compare, no wasm call',
   },
   { what: 'struct cursor field update vs JS objects', wanted: '≤ 1.0×', pass: (v) => v <= 1, measure: () => later('struct rows come with the struct helper') },
   { what: 'SoA column update vs JS objects', wanted: '≤ 0.5×', pass: (v) => v <= 0.5, measure: () => later('struct rows come with the struct helper') },
-  { what: 'ring push+pop of 128 floats', wanted: '≤ 250 ns, 0 GC', pass: (v) => v <= 250, measure: () => later('ring rows come with the ring') },
+  { what: 'ring push+pop of 128 floats, 0 GC', wanted: '≤ 250 ns', pass: (v) => v <= 250, measure: () => later('ring rows come with the ring') },
   { what: 'shared heap, 2 threads vs 1 thread', wanted: '≥ 1.6×', pass: (v) => v >= 1.6, measure: () => later('threads rows come with the shared heap work') },
   { what: 'realtime thread alloc+free p99.9', wanted: '≤ 5 µs', pass: (v) => v <= 5, measure: () => later('threads rows come with the shared heap work') },
   { what: 'profile build overhead per pair', wanted: '≤ 1.5×', pass: (v) => v <= 1.5, measure: () => later('profile rows come with the profiler') },
   {
-    what: 'audio blocks (arena): GC events',
+    what: 'audio (arena): GC events, worst rep',
     wanted: '0',
     pass: (v) => v === 0,
     measure: (q) => {
       const r = q.result('audio', 'wasm-arena');
-      return r ? { value: Math.max(...r.metrics.gcEvents.reps), shown: `${Math.max(...r.metrics.gcEvents.reps)} (max of reps)` } : { missing: 'not measured' };
+      return r ? { value: Math.max(...r.metrics.gcEvents.reps) } : { missing: 'not measured' };
     },
     why: () => 'something on the arena path leaves garbage; it would take finding it (a heap snapshot diff)',
   },
@@ -186,10 +186,18 @@ export const TARGETS = [
     wanted: '< 4,096 B',
     pass: (v) => v < 4096,
     hosts: ['node'],
-    measure: (q) => (q.meta.wasmArenaRelease ? { value: q.meta.wasmArenaRelease.bytes, shown: `${q.meta.wasmArenaRelease.bytes} B` } : { missing: 'build/ not found' }),
+    measure: (q) => (q.meta.wasmArenaRelease ? { value: q.meta.wasmArenaRelease.bytes } : { missing: 'build/ not found' }),
     why: () => 'it would take moving code out of the release build (into debug) or sharing more of it',
   },
 ];
+
+/** A measured value in the unit of its target: a count, bytes, ns or a ratio. */
+function shownAs(wanted, v) {
+  if (/^\d/.test(wanted)) return num(v);
+  if (wanted.endsWith(' B')) return `${num(v)} B`;
+  if (wanted.endsWith(' ns') || wanted.endsWith(' µs')) return `${num(v)} ${wanted.slice(-2)}`;
+  return x(v);
+}
 
 /** One host's view of the results for the targets. */
 export function query(results, host, meta) {
@@ -225,7 +233,7 @@ export function evaluateTargets(results, meta, hosts) {
         continue;
       }
       const pass = t.pass(m.value);
-      byHost[host] = { value: m.value, shown: m.shown ?? (t.wanted.startsWith('0') || t.wanted.includes('B') ? num(m.value) : x(m.value)), pass };
+      byHost[host] = { value: m.value, shown: m.shown ?? shownAs(t.wanted, m.value), pass };
       if (!pass) why[host] = t.why(q, m.value);
     }
     return { what: t.what, wanted: t.wanted, byHost, why };

@@ -1,7 +1,9 @@
 // Watches the machine's load while the bench runs. The bench itself keeps about one core busy
 // (the job; a Chromium job a little more), so what else runs is the 1-minute load average minus
-// one. A busy machine does not stop the run: it is said on stderr as soon as it is seen, and in
-// the summary, the JSON and the report.
+// one (at the start, before the bench builds anything: all of it). Busy means other processes
+// took three quarters of the cores or more (on 2 cores: a core and a half), so a job could not
+// count on a core of its own. A busy machine does not stop the run: it is said on stderr as soon
+// as it is seen, and in the summary, the JSON and the report.
 
 import os from 'node:os';
 
@@ -13,25 +15,28 @@ export class LoadWatch {
     this.samples = [];
     this.warned = false;
   }
+  busyAt() {
+    return this.cores * 0.75;
+  }
   /** What other processes used at the start: the run had not begun, so all of the load. */
   startWarning() {
-    if (this.start < this.cores / 2) return null;
+    if (this.start < this.busyAt()) return null;
     this.warned = true;
     return `load average ${this.start.toFixed(2)} on ${this.cores} cores before the run started`;
   }
-  /** Samples the load during the run; returns a warning the first time others take half the cores. */
+  /** Samples the load during the run; returns a warning the first time the machine is busy. */
   sample(elapsedS) {
     const l = os.loadavg()[0];
     this.samples.push([Math.round(elapsedS), Math.round(l * 100) / 100]);
     if (l > this.max) this.max = l;
-    if (!this.warned && l - 1 >= this.cores / 2) {
+    if (!this.warned && l - 1 >= this.busyAt()) {
       this.warned = true;
       return `load average ${l.toFixed(2)} on ${this.cores} cores during the run (this run accounts for about 1)`;
     }
     return null;
   }
   summary() {
-    const busy = this.start >= this.cores / 2 || this.max - 1 >= this.cores / 2;
+    const busy = this.start >= this.busyAt() || this.max - 1 >= this.busyAt();
     const r = (v) => Math.round(v * 100) / 100;
     return {
       start: r(this.start),

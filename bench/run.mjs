@@ -267,7 +267,7 @@ async function runAll(meta, load) {
 /** Writes the run's files into `dir`; returns the report's path. */
 function writeOutputs(dir, { meta, results, rows, targets }, jsonName) {
   mkdirSync(dir, { recursive: true });
-  if (jsonName) writeFileSync(resolve(dir, jsonName), JSON.stringify({ meta, results }, null, 1) + '\n');
+  if (jsonName) writeFileSync(resolve(dir, jsonName), JSON.stringify({ meta, results, targets }, null, 1) + '\n');
   writeFileSync(resolve(dir, 'summary.md'), summaryMarkdown(rows, targets, meta));
   return writeReport(dir, { meta, results, rows, targets });
 }
@@ -299,6 +299,8 @@ async function main() {
     log(`saved: bench/results/ (${reportOnly ? '' : `${name}, `}report.html, summary.md, charts)`);
   } else log('the committed results in bench/results/ are unchanged (--save updates them)');
   if (meta.seconds) log(`took ${Math.round(meta.seconds)} s`);
+  if (!reportOnly && !HOSTS.includes('chromium'))
+    log('the same workloads in headless Chromium, side by side with Node: npm run bench -- --browser');
   const failed = results.filter((r) => r.error);
   if (failed.length) {
     log(`${failed.length} job(s) failed: ${failed.map(describe).join('; ')}`);

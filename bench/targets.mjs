@@ -26,6 +26,12 @@ function paired(q, workload, params, partner) {
   return v == null ? { missing: 'not measured' } : { value: v };
 }
 
+/** The floor's ns per pair as the wasm-arena job measured it beside itself (paired). */
+function pairedFloorNs(q, params) {
+  const r = q.result('churn', 'wasm-arena', params);
+  return r?.metrics.nsPerPair.median / r?.metrics['vs:floor']?.median;
+}
+
 const SMALL_1K = { variant: 'small', live: 1000 };
 const later = (what) => ({ missing: `not measured (${what})` });
 
@@ -35,7 +41,7 @@ export const TARGETS = [
     wanted: '≤ 1.0×',
     pass: (v) => v <= 1.0,
     measure: (q) => paired(q, 'pool', {}, 'js-pool'),
-    why: (q, v) =>
+    why: (q) =>
       `pool.alloc+free costs ${ns(q.med('pool', 'wasm-arena', 'nsPerPair'))} against an Array pop/push's ` +
       `${ns(q.med('pool', 'js-pool', 'nsPerPair'))} (its ownership and double-free checks); ` +
       'it would take a hot path of one typed-array read and one write per call, checks included',
@@ -45,10 +51,10 @@ export const TARGETS = [
     wanted: '≤ 0.5×',
     pass: (v) => v <= 0.5,
     measure: (q) => paired(q, 'pool', {}, 'floor'),
-    why: (q) =>
-      `alloc+free costs ${ns(q.med('pool', 'wasm-arena', 'nsPerPair'))}, two empty calls ` +
-      `${ns(q.med('pool', 'floor', 'nsPerPair'))}: either a call still crosses into wasm or the JS path reads too ` +
-      'much (getters, checks); it would take one typed-array read and write per call, no wasm call',
+    why: (q, v) =>
+      `alloc+free costs ${ns(q.med('pool', 'wasm-arena', 'nsPerPair'))}, ${x(v)} two empty calls: either a ` +
+      'call still crosses into wasm or the JS path reads too much (getters, checks); it would take one ' +
+      'typed-array read and write per call, no wasm call',
   },
   {
     what: 'pool: GC events while timing',
@@ -67,20 +73,16 @@ export const TARGETS = [
     wanted: '≤ 0.35×',
     pass: (v) => v <= 0.35,
     measure: (q) => paired(q, 'churn', SMALL_1K, 'as-tlsf'),
-    why: (q, v) => {
-      const f = q.med('churn', 'floor', 'nsPerPair', SMALL_1K);
-      return (
-        `like AS TLSF, each alloc and each free is a wasm call (two empty calls: ${ns(f)}); ` +
-        'it would take small sizes served by JS-side caches, with no wasm call on most pairs'
-      );
-    },
+    why: (q) =>
+      `like AS TLSF's, each alloc and each free is a wasm call (two empty calls: ${ns(pairedFloorNs(q, SMALL_1K))}); ` +
+      'it would take small sizes served by JS-side caches, with no wasm call on most pairs',
   },
   {
     what: 'heap vs two empty wasm calls, same',
     wanted: '≤ 1.0×',
     pass: (v) => v <= 1.0,
     measure: (q) => paired(q, 'churn', SMALL_1K, 'floor'),
-    why: (q, v) =>
+    why: () =>
       'the two wasm calls are the floor itself; beating it takes pairs that never cross into wasm (JS-side caches)',
   },
   {
@@ -88,7 +90,7 @@ export const TARGETS = [
     wanted: '≤ 0.8×',
     pass: (v) => v <= 0.8,
     measure: (q) => paired(q, 'churn', { variant: 'wide', live: 1000 }, 'as-tlsf'),
-    why: (_q, v) =>
+    why: () =>
       "large blocks take the wasm TLSF path as AS TLSF's do, plus header checks; " +
       'it would take a cheaper search and split in wasm, or fewer checks per call',
   },
@@ -101,7 +103,7 @@ export const TARGETS = [
       const b = q.med('churn', 'wasm-arena', 'nsPerPair', { variant: 'small', live: 10_000 });
       return a && b ? { value: b / a } : { missing: 'not measured' };
     },
-    why: (q, v) => {
+    why: (q) => {
       const a = q.med('churn', 'as-tlsf', 'nsPerPair', { variant: 'small', live: 100 });
       const b = q.med('churn', 'as-tlsf', 'nsPerPair', { variant: 'small', live: 10_000 });
       return (
@@ -115,7 +117,7 @@ export const TARGETS = [
     wanted: '≤ 0.8×',
     pass: (v) => v <= 0.8,
     measure: (q) => paired(q, 'churn', { variant: 'small', live: 100_000 }, 'as-tlsf'),
-    why: (_q, v) =>
+    why: () =>
       'at 100,000 live blocks both are bound by cache misses on headers; ' +
       'it would take touching fewer cache lines per pair than AS TLSF does',
   },
@@ -140,7 +142,7 @@ export const TARGETS = [
       const b = q.med('typed', 'js-gc', 'nsPerPair');
       return a && b ? { value: b / a } : { missing: 'not measured' };
     },
-    why: (q, v) =>
+    why: (q) =>
       `allocArray+free costs ${ns(q.med('typed', 'wasm-arena', 'nsPerPair'))}, mostly the view ` +
       'object and finding its address again at free; it would take a cached-size fast path and a cheap addressOf',
   },
@@ -149,8 +151,8 @@ export const TARGETS = [
     wanted: '≤ 0.5×',
     pass: (v) => v <= 0.5,
     measure: (q) => paired(q, 'bump', {}, 'floor'),
-    why: (q) =>
-      `arena.alloc costs ${ns(q.med('bump', 'wasm-arena', 'allocNs'))}, one empty call ${ns(q.med('bump', 'floor', 'allocNs'))}: ` +
+    why: (q, v) =>
+      `arena.alloc costs ${ns(q.med('bump', 'wasm-arena', 'allocNs'))}, ${x(v)} one empty call: ` +
       'either it still crosses into wasm or its JS path reads too much; it would take the cursor read and ' +
       'written through a typed view with one bounds compare, no wasm call',
   },

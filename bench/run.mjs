@@ -298,7 +298,7 @@ async function main() {
     writeOutputs(savedDir, data, reportOnly ? null : name);
     log(`saved: bench/results/ (${reportOnly ? '' : `${name}, `}report.html, summary.md, charts)`);
   } else log('the committed results in bench/results/ are unchanged (--save updates them)');
-  if (meta.seconds) log(`took ${Math.round(meta.seconds)} s`);
+  if (meta.seconds) log(`the run took ${Math.round(meta.seconds)} s`);
   if (!reportOnly && !HOSTS.includes('chromium'))
     log('the same workloads in headless Chromium, side by side with Node: npm run bench -- --browser');
   const failed = results.filter((r) => r.error);

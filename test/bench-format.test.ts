@@ -85,3 +85,17 @@ describe('bench console summary', () => {
     expect(lines.slice(1).every((l) => l.startsWith('  word'))).toBe(true);
   });
 });
+
+describe('bench report charts', () => {
+  it('a log-scale chart with a zero figure (a 0 µs block time) still renders, ignoring the zero', async () => {
+    const { lineChart } = await load('../bench/lib/svg.mjs');
+    const svg: string = lineChart({
+      title: 't',
+      x: { label: 'x', min: 0, max: 2 },
+      y: { label: 'y', log: true },
+      series: [{ id: 'wasm-arena', name: 'a', points: [{ x: 0, y: 0, lo: 0, hi: 5 }, { x: 1, y: 10 }, { x: 2, y: 100 }] }],
+    });
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('>100<');
+  });
+});

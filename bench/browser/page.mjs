@@ -1,6 +1,7 @@
 // The Chromium host of one bench job: the page counterpart of bench/worker.mjs. The driver
-// (lib/chromium.mjs) opens a fresh browser context per job, so each peer's garbage, JIT state and
-// heap are its own, exactly as with one Node process per job.
+// (lib/chromium.mjs) loads a fresh document per job, so each peer's globals, closures and type
+// feedback are its own, as with one Node process per job; the previous document's garbage is
+// collected before the job starts.
 
 import { setEnv } from '../lib/env.mjs';
 import { browserEnv } from './env.mjs';
@@ -15,6 +16,7 @@ globalThis.benchRun = async (job) => {
     },
   };
   try {
+    browserEnv.gc(); // the previous job's document and heaps, before anything is measured
     const mod = await import(`../workloads/${job.workload}.mjs`);
     return { result: await mod.run(job, ctx) };
   } catch (err) {

@@ -153,6 +153,7 @@ function hostsChart(results, hosts) {
     }
   if (!bars.length) return '';
   return barChart({
+    labelWidth: 210,
     title: 'One alloc + free pair in Node and in Chromium (16–512 B, 1,000 live)',
     subtitle: 'Medians from one run. The empty calls are the price of crossing into wasm twice, which every wasm allocator pays per pair.',
     bars,
@@ -191,8 +192,11 @@ function targetsHtml(targets, hosts) {
   };
   const rows = targets
     .map((t) => {
-      const why = Object.entries(t.why).map(([h, w]) => `<div class="why">${esc(HOST_NAMES[h])}: ${esc(w)}</div>`).join('');
-      return `<tr><td>${esc(t.what)}${why}</td><td>${esc(t.wanted)}</td>${hosts.map((h) => cell(t.byHost[h])).join('')}</tr>`;
+      const byText = new Map();
+      for (const [h, w] of Object.entries(t.why)) byText.set(w, [...(byText.get(w) ?? []), HOST_NAMES[h]]);
+      const why = [...byText].map(([w, hs]) => `<div class="why">${esc(hs.join(', '))}: ${esc(w)}</div>`).join('');
+      const note = t.note ? `<div class="why">${esc(t.note)}</div>` : '';
+      return `<tr><td>${esc(t.what)}${why}${note}</td><td>${esc(t.wanted)}</td>${hosts.map((h) => cell(t.byHost[h])).join('')}</tr>`;
     })
     .join('');
   return `<table class="targets"><thead><tr><th>target</th><th>wanted</th>${hosts.map((h) => `<th>${HOST_NAMES[h]}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table>`;
@@ -234,7 +238,7 @@ figcaption{padding:8px 12px;background:#f6f8fa;color:#57606a;font-size:13px;bord
 table{border-collapse:collapse;width:100%;font-size:13px;margin-bottom:12px}th,td{padding:4px 6px;border-bottom:1px solid #eaeef2;text-align:right;vertical-align:top}
 th:first-child,td:first-child{text-align:left}th{background:#f6f8fa}small{color:#57606a;font-weight:normal}table.cmp small{white-space:nowrap;font-size:11px}table.cmp{font-size:12.5px}table.cmp td:first-child{min-width:210px}.scroll{overflow-x:auto}
 tr.sep td{border-top:2px solid #d8dee4}td.base{font-weight:600;white-space:nowrap}
-.targets td:nth-child(n+2){white-space:nowrap}.why{color:#57606a;font-size:12px}.pass{color:#1a7f37;font-weight:700}.fail{color:#cf222e;font-weight:700}.na{color:#57606a}
+.targets td:nth-child(n+2){white-space:nowrap;width:1%}.why{color:#57606a;font-size:12px}.pass{color:#1a7f37;font-weight:700}.fail{color:#cf222e;font-weight:700}.na{color:#57606a}
 .note{background:#fff8c5;border:1px solid #d4a72c66;padding:8px 12px;border-radius:6px}ul{padding-left:20px}code{background:#f6f8fa;padding:1px 4px;border-radius:4px}
 </style></head><body>
 <h1>wasm-arena benchmarks</h1>

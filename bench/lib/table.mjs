@@ -69,8 +69,10 @@ export function targetsTable(targets, hosts) {
       out.push(wrapText(`- ${t.what} (${where}): ${first}`, WIDTH, '  '));
     }
   }
-  const notYet = targets.filter((t) => Object.values(t.byHost).every((b) => b.pass == null)).length;
-  if (notYet) out.push('', `${notYet} target(s) not measured in this run or build (see the rows above).`);
+  const notes = new Map();
+  for (const t of targets) if (t.note) notes.set(t.note, [...(notes.get(t.note) ?? []), t.what]);
+  if (notes.size) out.push('', 'Not measured:');
+  for (const [note, whats] of notes) out.push(wrapText(`- ${whats.join('; ')}: ${note}`, WIDTH, '  '));
   return out.join('\n');
 }
 

@@ -57,17 +57,18 @@ export function warm(runner, ms, minOps) {
   }
 }
 
-/** Operations per repetition for about `ms` milliseconds (a multiple of `multiple`). */
+/**
+ * Operations per repetition for about `ms` milliseconds (a multiple of `multiple`): doubles a
+ * chunk until one chunk alone takes ms/8 — long against any timer's resolution (Chromium's is
+ * 5 µs) — then scales it. A pause inside that chunk (a GC, another process) makes repetitions
+ * shorter than `ms`, never shorter than the chunk.
+ */
 export function calibrate(runner, ms, multiple = 1) {
-  const t0 = performance.now();
-  let n = 8;
-  let done = 0;
-  for (;;) {
+  for (let n = 8; ; n *= 2) {
+    const t0 = performance.now();
     runner.step(n);
-    done += n;
     const dt = performance.now() - t0;
-    if (dt > ms / 8) return Math.max(multiple, Math.round((done * ms) / dt / multiple) * multiple);
-    n *= 2;
+    if (dt >= ms / 8) return Math.max(Math.ceil(n / multiple) * multiple, Math.round((n * ms) / dt / multiple) * multiple);
   }
 }
 

@@ -11,7 +11,8 @@
 //   title     heading of the workload's table ([path] = the wasm-arena API it measures)
 //   kind      'micro' (rounds of short timed repetitions), 'long' (one long run per repetition)
 //             or 'once' (deterministic, runs once)
-//   peers     peer ids (lib/peers.mjs), wasm-arena first
+//   peers     peer ids (lib/peers.mjs): wasm-arena's first, then 'js-gc' (in Chromium the peers of
+//             a group share a renderer, and the JS GC peer must not follow another's garbage)
 //   params    (mode) → list of parameter objects, one job per peer and parameter set
 //   label     (params) → row label prefix
 //   metrics   [metric, row label, unit]: one table row each

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench`: every workload against every peer, one fresh process (Node) or browser context
+// `npm run bench`: every workload against every peer, one fresh process (Node) or document
 // (Chromium) per job, progress on stderr, the summary tables and the target rows on stdout. Each
 // run writes its raw numbers, a report with charts and a Markdown summary to bench/results/runs/
 // (gitignored); --save also updates the committed results in bench/results/.
@@ -41,7 +41,8 @@ const opt = (name) => {
   return args[i].includes('=') ? args[i].split('=').slice(1).join('=') : args[i + 1];
 };
 if (flag('help')) {
-  process.stdout.write(readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(1, 19).join('\n') + '\n');
+  const lines = readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(1);
+  process.stdout.write(lines.slice(0, lines.findIndex((l) => !l.startsWith('//'))).map((l) => l.slice(3)).join('\n') + '\n');
   process.exit(0);
 }
 const MODE = flag('quick') ? MODES.quick : flag('full') ? MODES.full : MODES.default;

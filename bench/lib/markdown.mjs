@@ -13,6 +13,7 @@ export function summaryMarkdown(rows, targets, meta) {
   const out = [
     `Measured by \`npm run bench\` (${meta.mode} run) on ${meta.date.slice(0, 10)}: ${meta.cpu}, ${meta.cores} cores, ${engines}.` +
       (meta.load?.busy ? ` The machine was busy (${meta.load.busy}).` : '') +
+      (meta.note ? ` ${meta.note}` : '') +
       ` The wasm-arena column is its median; each peer column is that peer's median ÷ wasm-arena's` +
       ` (above 1× = wasm-arena costs less; a plain figure where wasm-arena has none or measured 0).`,
   ];

@@ -244,6 +244,7 @@ tr.sep td{border-top:2px solid #d8dee4}td.base{font-weight:600;white-space:nowra
 <h1>wasm-arena benchmarks</h1>
 <p class="meta">${esc(meta.mode)} run · ${esc(meta.date.slice(0, 16).replace('T', ' '))} UTC · ${esc(meta.cpu)}, ${meta.cores} cores, ${bytes(meta.totalMemBytes)} RAM · ${hosts.map((h) => esc(engine(meta, h))).join(' and ')} · ${esc(meta.platform)} · wasm-arena ${esc(meta.wasmArenaVersion)}${meta.seconds ? ` · took ${Math.round(meta.seconds)} s` : ''}${load ? ` · load average ${load.start} at the start, up to ${load.max}` : ''}</p>
 ${meta.mode !== 'full' ? `<p class="note">A <b>${esc(meta.mode)}</b> run: ${esc(meta.blurb ?? '')}. Figures worth quoting: <code>npm run bench -- --full</code>.</p>` : ''}
+${meta.note ? `<p class="note">${esc(meta.note)}</p>` : ''}
 ${load?.busy ? `<p class="note">The machine was busy during this run: ${esc(load.busy)}. Figures are noisier than on a quiet machine.</p>` : ''}
 ${failed.length ? `<p class="note">${failed.length} job(s) failed: ${failed.map((r) => esc(`${HOST_NAMES[r.host ?? 'node']} ${r.workload} ${r.peer}: ${r.error}`)).join('; ')}</p>` : ''}
 <h2>Targets: ${met} of ${measured.length} measured met on every engine (${targets.length - measured.length} not measured)</h2>

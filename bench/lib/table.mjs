@@ -90,6 +90,7 @@ export function printSummary(rows, targets, meta) {
   out.push(wrapText(`wasm-arena ${meta.wasmArenaVersion} · ${meta.mode} run · ${meta.date.slice(0, 16).replace('T', ' ')} UTC · ${meta.cpu}, ${meta.cores} cores · ${engines}`));
   out.push(wrapText(`${meta.mode} run: ${meta.blurb}.`));
   out.push(...loadLines(meta.load, meta.cores));
+  if (meta.note) out.push(wrapText(meta.note));
   out.push('');
   out.push(wrapText('wasm-arena column: its median. Other columns: that peer\'s median ÷ wasm-arena\'s (above 1× = wasm-arena costs less); a plain figure where wasm-arena has none or measured 0. n/a: not in this build of the library.'));
   for (const name of Object.keys(WORKLOADS)) {

@@ -23,6 +23,7 @@ import { benchDir, rootDir, runsDir, savedDir } from './lib/paths.mjs';
 import { PEERS } from './lib/peers.mjs';
 import { buildPeers } from './lib/build-peers.mjs';
 import { summarize } from './lib/stats.mjs';
+import { range, WIDTH } from './lib/format.mjs';
 import { MODES, plan, skippedOn } from './lib/plan.mjs';
 import { buildRows, HOST_NAMES } from './lib/rows.mjs';
 import { evaluateTargets } from './targets.mjs';
@@ -70,7 +71,7 @@ const log = (msg) => {
 const show = (msg) => {
   if (tty) {
     status = msg;
-    process.stderr.write('\r\x1b[K' + msg.slice(0, (process.stderr.columns ?? 100) - 1));
+    process.stderr.write('\r\x1b[K' + msg.slice(0, Math.min(WIDTH, process.stderr.columns ?? WIDTH) - 1));
   }
 };
 
@@ -149,20 +150,24 @@ function runNodeJob(job, payload) {
   });
 }
 
+/** The job's line on stderr: its headline metrics (see `progress` in workloads/index.mjs). */
 function summaryOf(r) {
   if (r.error) return `ERROR: ${r.error.split('\n')[0]}`;
   if (r.unavailable) return `not in this build (${r.unavailable})`;
-  const m = r.metrics;
-  const retried = r.extra?.retries ? ` [${r.extra.retries} rep(s) re-run: descheduled]` : '';
-  let s = 'done';
-  if (m.nsPerPair) s = `${m.nsPerPair.median.toFixed(1)} ns/pair (${m.nsPerPair.min.toFixed(1)}–${m.nsPerPair.max.toFixed(1)})`;
-  else if (r.workload === 'audio') s = `p50 ${m.p50.median.toFixed(2)} µs, p99.9 ${m.p999.median.toFixed(1)} µs, ${m.gcEvents.median} GC`;
-  else if (r.workload === 'particles') s = `p50 ${m.p50.median.toFixed(2)} ms, p99 ${m.p99.median.toFixed(2)} ms, ${m.gcEvents.median} GC`;
-  else if (r.workload === 'footprint') s = `peak heap ${r.extra.peakHeapBytes} B = ${r.extra.ratio.toFixed(2)}× peak live`;
-  else if (m.allocNs) s = `alloc ${m.allocNs.median.toFixed(2)} ns${m.resetNs ? `, reset ${m.resetNs.median.toFixed(2)} ns` : ''}`;
-  if (m.gcEvents && r.workload === 'pool') s += `, ${m.gcEvents.median} GC`;
-  return s + retried;
+  const w = WORKLOADS[r.workload];
+  const parts = [];
+  for (const [metric, label, unit] of w.metrics) {
+    const c = r.metrics[metric];
+    if (!c || !(w.progress ?? [w.metrics[0][0]]).includes(metric)) continue;
+    parts.push(`${label ? `${label} ` : ''}${range(c, unit)}`);
+  }
+  if (r.metrics.gcEvents) parts.push(`${r.metrics.gcEvents.median} GC`);
+  if (r.extra?.retries) parts.push(`${r.extra.retries} rep(s) re-run`);
+  return parts.join(', ');
 }
+
+/** A progress line cut to the console width. */
+const fit = (line) => ([...line].length > WIDTH ? [...line].slice(0, WIDTH - 1).join('') + '…' : line);
 
 /** The library's release wasm size in bytes, if a built file can be found. */
 function wasmArenaReleaseBytes() {
@@ -251,7 +256,7 @@ async function runAll(meta, load) {
       const r = { ...job, ...out, seconds: (performance.now() - t0) / 1000 };
       delete r.label;
       raw.push(r);
-      log(`${job.label} → ${summaryOf(r)}`);
+      log(fit(`${job.label} → ${summaryOf(r)}`));
       const w = load.sample(elapsed());
       if (w) log(`WARNING: the machine is busy (${w}): figures will be noisy`);
     }

@@ -18,6 +18,7 @@
 //   metrics   [metric, row label, unit]: one table row each
 //   browser   false, or a sentence why it runs in Node only
 //   hostNotes host → a sentence printed under the table when that host ran
+//   progress  metrics shown on the job's progress line (default: the first)
 
 import { LIVE_SETS, VARIANTS } from '../lib/prng.mjs';
 
@@ -58,11 +59,13 @@ export const WORKLOADS = {
       ['allocNs', 'alloc', 'ns'],
       ['resetNs', 'reset', 'ns'],
     ],
+    progress: ['allocNs', 'resetNs'],
   },
   audio: {
     title: 'audio: 128-frame blocks, 4 temporary buffers each · block time [arena]',
     kind: 'long',
     peers: ['wasm-arena', 'wasm-arena-heap', 'js-gc', 'js-pool', 'js-prealloc', 'thing', 'as-tlsf', 'floor'],
+    progress: ['p50', 'p999'],
     metrics: [
       ['p50', 'p50', 'µs'],
       ['p99', 'p99', 'µs'],
@@ -79,6 +82,7 @@ export const WORKLOADS = {
     title: 'particles: 2,000 spawned per frame, ~50,000 live · frame time [heap]',
     kind: 'long',
     peers: ['wasm-arena', 'js-gc', 'js-pool', 'js-prealloc', 'as-tlsf'],
+    progress: ['p50', 'p99'],
     metrics: [
       ['p50', 'p50', 'ms'],
       ['p99', 'p99', 'ms'],
@@ -92,6 +96,7 @@ export const WORKLOADS = {
     title: 'footprint: one recorded churn trace, 10,000 live of 16–512 B [heap]',
     kind: 'once',
     peers: ['wasm-arena', 'js-gc', 'js-pool', 'thing', 'as-tlsf'],
+    progress: ['peakHeapBytes', 'ratio'],
     metrics: [
       ['peakHeapBytes', 'peak heap', 'B'],
       ['ratio', 'peak heap ÷ peak live', '×'],

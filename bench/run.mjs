@@ -289,6 +289,7 @@ async function main() {
     ensureBuilt();
     await buildPeers(log, { browser: HOSTS.includes('chromium') });
     meta = machine();
+    meta.buildSeconds = Math.round(elapsed());
     results = await runAll(meta, load);
   }
   const rows = buildRows(results);
@@ -304,7 +305,7 @@ async function main() {
     writeOutputs(savedDir, data, reportOnly ? null : name);
     log(`saved: bench/results/ (${reportOnly ? '' : `${name}, `}report.html, summary.md, charts)`);
   } else log('the committed results in bench/results/ are unchanged (--save updates them)');
-  if (meta.seconds) log(`the run took ${Math.round(meta.seconds)} s`);
+  if (meta.seconds) log(`the run took ${Math.round(meta.seconds)} s${meta.buildSeconds >= 1 ? ` (${meta.buildSeconds} s of it building)` : ''}`);
   if (!reportOnly && !HOSTS.includes('chromium'))
     log('the same workloads in headless Chromium, side by side with Node: npm run bench -- --browser');
   const failed = results.filter((r) => r.error);

@@ -23,8 +23,8 @@ import { benchDir, rootDir, runsDir, savedDir } from './lib/paths.mjs';
 import { PEERS } from './lib/peers.mjs';
 import { buildPeers } from './lib/build-peers.mjs';
 import { summarize } from './lib/stats.mjs';
-import { range, WIDTH } from './lib/format.mjs';
-import { MODES, plan, skippedOn } from './lib/plan.mjs';
+import { range, wrapText, WIDTH } from './lib/format.mjs';
+import { MODES, plan, skippedOn, V8_FLAGS } from './lib/plan.mjs';
 import { buildRows, HOST_NAMES } from './lib/rows.mjs';
 import { evaluateTargets } from './targets.mjs';
 import { printSummary } from './lib/table.mjs';
@@ -128,7 +128,7 @@ function mergeRounds(results) {
 function runNodeJob(job, payload) {
   return new Promise((resolveJob) => {
     const child = fork(resolve(benchDir, 'worker.mjs'), [JSON.stringify(payload)], {
-      execArgv: ['--expose-gc', '--max-old-space-size=8192'],
+      execArgv: [...V8_FLAGS, '--max-old-space-size=8192'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: process.env,
     });
@@ -230,7 +230,7 @@ async function runAll(meta, load) {
   meta.skipped = [...new Set(HOSTS.flatMap((h) => Object.keys(WORKLOADS).map((w) => skippedOn(w, h) && `${w} (${skippedOn(w, h)})`).filter(Boolean)))];
   const counts = HOSTS.map((h) => `${HOST_NAMES[h]} ${jobs.filter((j) => j.host === h).length}`).join(', ');
   log(`wasm-arena bench, ${MODE.name} run: ${jobs.length} jobs (${counts}) · ${meta.cpu}, ${meta.cores} cores`);
-  log(`  ${MODE.blurb}`);
+  log(wrapText(`  ${MODE.blurb}`, WIDTH, '  '));
   const w0 = load.startWarning();
   if (w0) log(`WARNING: the machine is busy (${w0}): figures will be noisy`);
   let browser = null;

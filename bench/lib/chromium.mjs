@@ -8,10 +8,14 @@
 import { existsSync } from 'node:fs';
 import { rootDir } from './paths.mjs';
 import { startServer } from '../../scripts/serve-examples.mjs';
+import { V8_FLAGS } from './plan.mjs';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
 
-/** Headless, no sandbox (CI runs as root), nothing that phones home; `gc()` for the harness. */
+/**
+ * Headless, no sandbox (CI runs as root), nothing that phones home; the V8 flags the Node jobs
+ * get too (lib/plan.mjs V8_FLAGS: `gc()` for the harness, wasm at its optimizing tier).
+ */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -19,7 +23,7 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--no-first-run',
-  '--js-flags=--expose-gc',
+  `--js-flags=${V8_FLAGS.join(' ')}`,
   '--disable-back-forward-cache',
   '--enable-precise-memory-info',
 ];

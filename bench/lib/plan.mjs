@@ -10,6 +10,14 @@ import { WORKLOADS, paramsOf } from '../workloads/index.mjs';
 
 const everyLiveSet = () => true;
 
+/**
+ * V8 flags of every job, Node and Chromium alike. --expose-gc: the harness collects between
+ * measured windows (never inside them). --no-liftoff: wasm is compiled by the optimizing tier up
+ * front, so a tier-up that a loaded machine delays never lands inside a measurement (an engine
+ * reaches that tier after a module's first calls anyway; the figures are steady state).
+ */
+export const V8_FLAGS = ['--expose-gc', '--no-liftoff'];
+
 export const MODES = {
   quick: {
     name: 'quick',

@@ -58,18 +58,35 @@ export function warm(runner, ms, minOps) {
 }
 
 /**
- * Operations per repetition for about `ms` milliseconds (a multiple of `multiple`): doubles a
- * chunk until one chunk alone takes ms/8 — long against any timer's resolution (Chromium's is
- * 5 µs) — then scales it. A pause inside that chunk (a GC, another process) makes repetitions
- * shorter than `ms`, never shorter than the chunk.
+ * Operations per repetition for about `ms` milliseconds (a multiple of `multiple`). Doubles a
+ * chunk until it takes ms/8 — long against any timer's resolution (Chromium's is 5 µs) — timing
+ * each size twice and keeping the faster, so that one pause (a GC, a compile, another process)
+ * cannot make the repetitions short. Then checks the estimate with full-size runs and scales it
+ * up while a run takes less than half of `ms`: code that was still warming up (a warm-up cut
+ * short by its time cap on a loaded machine) speeds up under the estimate.
  */
 export function calibrate(runner, ms, multiple = 1) {
-  for (let n = 8; ; n *= 2) {
+  const time = (n) => {
     const t0 = performance.now();
     runner.step(n);
-    const dt = performance.now() - t0;
-    if (dt >= ms / 8) return Math.max(Math.ceil(n / multiple) * multiple, Math.round((n * ms) / dt / multiple) * multiple);
+    return performance.now() - t0;
+  };
+  const round = (n) => Math.max(multiple, Math.round(n / multiple) * multiple);
+  let n = 8;
+  for (;;) {
+    const dt = Math.min(time(n), time(n));
+    if (dt >= ms / 8) {
+      n = Math.max(round(n), round((n * ms) / dt));
+      break;
+    }
+    n *= 2;
   }
+  for (let check = 0; check < 4; check++) {
+    const dt = time(n);
+    if (dt >= ms / 2) break;
+    n = round((n * ms) / Math.max(dt, ms / 64));
+  }
+  return n;
 }
 
 /**

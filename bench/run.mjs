@@ -286,6 +286,11 @@ async function main() {
     ({ meta, results } = migrate(JSON.parse(readFileSync(reportOnly, 'utf8'))));
   } else {
     const load = new LoadWatch(); // before building: the start figure is other processes' load
+    if (HOSTS.includes('chromium')) {
+      const { findChromium, MISSING_CHROMIUM } = await import('./lib/chromium.mjs');
+      // Before any job, not after the Node ones; a setup problem, so no stack trace.
+      if (!findChromium()) throw Object.assign(new Error(MISSING_CHROMIUM), { expected: true });
+    }
     ensureBuilt();
     await buildPeers(log, { browser: HOSTS.includes('chromium') });
     meta = machine();
@@ -316,6 +321,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  log(String(err?.stack ?? err));
+  log(err?.expected ? err.message : String(err?.stack ?? err));
   process.exitCode = 1;
 });

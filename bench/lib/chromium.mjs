@@ -28,6 +28,10 @@ export const CHROMIUM_ARGS = [
   '--enable-precise-memory-info',
 ];
 
+export const MISSING_CHROMIUM =
+  `--browser needs Chromium and none was found (looked for ${process.env.CHROMIUM_PATH ?? CANDIDATES.join(', ')}): ` +
+  'install it (`apt-get install -y chromium`) or set CHROMIUM_PATH to a Chromium or Chrome binary';
+
 const SYNC = 'wasm-arena-bench-sync';
 const GC_EVENTS = new Set(['MinorGC', 'MajorGC']);
 
@@ -59,11 +63,7 @@ export function gcEventsOf(events) {
  */
 export async function startChromium() {
   const executablePath = findChromium();
-  if (!executablePath)
-    throw new Error(
-      `--browser needs Chromium and none was found (looked for ${process.env.CHROMIUM_PATH ?? CANDIDATES.join(', ')}): ` +
-        'install it (`apt-get install -y chromium`) or set CHROMIUM_PATH',
-    );
+  if (!executablePath) throw new Error(MISSING_CHROMIUM);
   const { chromium } = await import('playwright');
   const server = await startServer({ root: rootDir, allow: ['bench', 'dist'], port: 0 });
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });

@@ -16,8 +16,9 @@ export function migrate({ meta, results }) {
     longReps: (meta.longRounds ?? 1) > 1 ? 1 : meta.ctx?.reps,
     note:
       'Re-rendered from the results JSON of an earlier version of the bench: no pool workload, no JS ' +
-      'preallocated peer, and its floor was an export that only returned its argument (still a real ' +
-      'call on Node 20, which does not inline wasm into JS).',
+      'preallocated peer, Node jobs only, wasm tiered up as engines do by default (no --no-liftoff), ' +
+      'and its floor was an export that only returned its argument (still a real call on Node 20, ' +
+      'which does not inline wasm into JS).',
   };
   if (meta.loadAverageAtStart) {
     const start = meta.loadAverageAtStart[0];

@@ -230,9 +230,10 @@ async function runAll(meta, load) {
   meta.skipped = [...new Set(HOSTS.flatMap((h) => Object.keys(WORKLOADS).map((w) => skippedOn(w, h) && `${w} (${skippedOn(w, h)})`).filter(Boolean)))];
   const counts = HOSTS.map((h) => `${HOST_NAMES[h]} ${jobs.filter((j) => j.host === h).length}`).join(', ');
   log(`wasm-arena bench, ${MODE.name} run: ${jobs.length} jobs (${counts}) · ${meta.cpu}, ${meta.cores} cores`);
-  log(wrapText(`  ${MODE.blurb}`, WIDTH, '  '));
+  log(`  ${wrapText(MODE.blurb, WIDTH - 2, '  ')}`);
+  const busy = (w) => log(wrapText(`WARNING: the machine is busy (${w}): figures will be noisy`, WIDTH, '  '));
   const w0 = load.startWarning();
-  if (w0) log(`WARNING: the machine is busy (${w0}): figures will be noisy`);
+  if (w0) busy(w0);
   let browser = null;
   const raw = [];
   try {
@@ -258,7 +259,7 @@ async function runAll(meta, load) {
       raw.push(r);
       log(fit(`${job.label} → ${summaryOf(r)}`));
       const w = load.sample(elapsed());
-      if (w) log(`WARNING: the machine is busy (${w}): figures will be noisy`);
+      if (w) busy(w);
     }
   } finally {
     await browser?.close();

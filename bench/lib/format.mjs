@@ -10,7 +10,7 @@ export function num(x) {
   if (a >= 100) return Math.round(x).toLocaleString('en-US');
   if (a >= 10) return x.toFixed(1);
   if (a >= 1) return x.toFixed(2);
-  if (a >= 0.01) return x.toFixed(3);
+  if (a >= 0.01) return x.toPrecision(3); // 0.9996 → "1.00", not "1.000"
   return x.toPrecision(2);
 }
 

@@ -1,6 +1,9 @@
 // Child process: runs one (workload, peer, parameters) job and sends the result to run.mjs over IPC.
 // One job per process, so each peer's garbage, JIT state and heap are its own.
 
+import { setEnv } from './lib/env.mjs';
+import { nodeEnv } from './lib/env-node.mjs';
+
 const job = JSON.parse(process.argv[2]);
 const ctx = {
   ...job.ctx,
@@ -10,6 +13,7 @@ const ctx = {
 };
 
 try {
+  setEnv(nodeEnv);
   const mod = await import(`./workloads/${job.workload}.mjs`);
   const result = await mod.run(job, ctx);
   process.send({ type: 'result', result }, () => process.exit(0));

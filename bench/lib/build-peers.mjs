@@ -1,24 +1,33 @@
 // Compiles the AssemblyScript peer modules (bench/peers/*.ts → bench/peers/build/*.wasm) with
-// their own config, never the project's ./asconfig.json. Skipped when the outputs are current.
+// their own config, never the project's ./asconfig.json, and (for the Chromium page) bundles
+// @thi.ng/malloc into one ES module with esbuild. Skipped when the outputs are current.
 
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { benchDir, rootDir } from './peers.mjs';
+import { benchDir, rootDir, peerBuildDir } from './paths.mjs';
 
 const PEER_MODULES = ['tlsf', 'floor'];
 
-export async function buildPeers(log) {
+const newer = (out, ...inputs) => existsSync(out) && inputs.every((i) => statSync(out).mtimeMs > statSync(i).mtimeMs);
+
+export async function buildPeers(log, { browser = false } = {}) {
   const asc = await import('assemblyscript/asc');
   const cfg = resolve(benchDir, 'peers/asconfig.json');
   for (const name of PEER_MODULES) {
     const src = resolve(benchDir, 'peers', `${name}.ts`);
-    const out = resolve(benchDir, 'peers/build', `${name}.wasm`);
-    if (existsSync(out) && statSync(out).mtimeMs > Math.max(statSync(src).mtimeMs, statSync(cfg).mtimeMs)) continue;
+    if (newer(resolve(peerBuildDir, `${name}.wasm`), src, cfg)) continue;
     log(`compiling peer module bench/peers/${name}.ts`);
     const { error, stderr } = await asc.main(
       [`bench/peers/${name}.ts`, '--config', 'bench/peers/asconfig.json', '--target', name],
       { stdout: asc.createMemoryStream(), stderr: asc.createMemoryStream(), cwd: rootDir },
     );
     if (error) throw new Error(`asc failed for bench/peers/${name}.ts: ${error.message}\n${stderr.toString()}`);
+  }
+  const thing = resolve(peerBuildDir, 'thing.mjs');
+  const thingPkg = resolve(rootDir, 'node_modules/@thi.ng/malloc/package.json');
+  if (browser && !newer(thing, thingPkg)) {
+    log('bundling @thi.ng/malloc for the browser page');
+    const esbuild = await import('esbuild');
+    await esbuild.build({ entryPoints: ['@thi.ng/malloc'], bundle: true, format: 'esm', outfile: thing, logLevel: 'error', absWorkingDir: rootDir });
   }
 }

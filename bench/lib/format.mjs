@@ -10,7 +10,7 @@ export function num(x) {
   if (a >= 100) return Math.round(x).toLocaleString('en-US');
   if (a >= 10) return x.toFixed(1);
   if (a >= 1) return x.toFixed(2);
-  if (a >= 0.01) return x.toFixed(3);
+  if (a >= 0.01) return x.toPrecision(3); // 0.9996 → "1.00", not "1.000"
   return x.toPrecision(2);
 }
 
@@ -55,11 +55,40 @@ export function withUnit(x, unit) {
   return unit ? `${num(x)} ${unit}` : num(x);
 }
 
-/** Plain-text table: first column left-aligned, the rest right-aligned. */
-export function textTable(header, rows) {
+/** Console width every table and line of the summary stays within. */
+export const WIDTH = 100;
+
+/** A figure with its unit, short: GC events as a bare count, the rest as withUnit. */
+export function compact(x, unit) {
+  if (x == null || Number.isNaN(x)) return '—';
+  if (unit === 'events') return num(x);
+  return withUnit(x, unit);
+}
+
+/**
+ * Plain-text table: first column left-aligned, the rest right-aligned, two spaces between
+ * columns — one where two would pass `width`.
+ */
+export function textTable(header, rows, width = WIDTH) {
   const all = [header, ...rows];
   const w = header.map((_, c) => Math.max(...all.map((r) => String(r[c] ?? '').length)));
+  const total = (gap) => w.reduce((a, b) => a + b, 0) + gap * (w.length - 1);
+  const gap = ' '.repeat(total(2) <= width ? 2 : 1);
   const line = (r) =>
-    r.map((cell, c) => (c === 0 ? String(cell ?? '').padEnd(w[c]) : String(cell ?? '').padStart(w[c]))).join('  ');
-  return [line(header), w.map((n) => '─'.repeat(n)).join('  '), ...rows.map(line)].join('\n');
+    r.map((cell, c) => (c === 0 ? String(cell ?? '').padEnd(w[c]) : String(cell ?? '').padStart(w[c]))).join(gap).trimEnd();
+  return [line(header), w.map((n) => '─'.repeat(n)).join(gap), ...rows.map(line)].join('\n');
+}
+
+/** Wraps prose to `width` columns; continuation lines get `indent`. */
+export function wrapText(text, width = WIDTH, indent = '') {
+  const lines = [];
+  let line = '';
+  for (const word of String(text).split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = indent + word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.join('\n');
 }

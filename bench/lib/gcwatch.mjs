@@ -1,5 +1,6 @@
-// Collects V8 GC events (perf_hooks entries of type 'gc') and attributes them to measured windows.
-// Collections the harness forces between windows (flag 4 = forced) are never counted.
+// Node: collects V8 GC events (perf_hooks entries of type 'gc') and attributes them to measured
+// windows. Collections the harness forces between windows (flag 4 = forced) are never counted.
+// The Chromium host has its own watcher with the same interface (bench/browser/env.mjs).
 
 import { PerformanceObserver } from 'node:perf_hooks';
 
@@ -7,6 +8,7 @@ const FORCED = 4; // perf_hooks constants.NODE_PERFORMANCE_GC_FLAGS_FORCED
 
 export class GcWatch {
   constructor() {
+    this.method = "perf_hooks PerformanceObserver, entry type 'gc'";
     this.events = []; // [startTime ms, duration ms, kind]
     this.obs = new PerformanceObserver((list) => {
       for (const e of list.getEntries()) {
@@ -25,27 +27,13 @@ export class GcWatch {
   inWindows(windows) {
     return this.events.filter(([s]) => windows.some(([a, b]) => s >= a && s <= b));
   }
-  clear() {
-    this.events.length = 0;
-  }
   /** Starts a repetition from a clean slate: collect what came before, then forget its events. */
   async startRep() {
     globalThis.gc?.();
     await this.flush();
-    this.clear();
+    this.events.length = 0;
   }
   stop() {
     this.obs.disconnect();
   }
-}
-
-/** GC figures of a list of events: count, total and longest pause (ms). */
-export function gcFigures(events) {
-  let total = 0;
-  let longest = 0;
-  for (const [, d] of events) {
-    total += d;
-    if (d > longest) longest = d;
-  }
-  return { count: events.length, totalMs: total, longestMs: longest };
 }

@@ -1,57 +1,41 @@
 // The peers. Each loader returns the same small shape so one loop body serves every allocator:
 // `alloc(bytes)` → handle, `free(handle)`. Handles are byte addresses for the wasm and thi.ng peers
-// and typed-array objects for the JS peers. Every child process loads exactly one peer, so each
-// call site stays monomorphic and no peer's garbage is billed to another.
+// and typed-array objects for the JS peers. Every job loads exactly one peer as its subject (its
+// process or page is its own), so each call site stays monomorphic and no peer's garbage is billed
+// to another. This module runs in Node and in Chromium: host specifics go through `env`.
 
-import { readFileSync, existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { dirname, resolve } from 'node:path';
-
-const here = dirname(fileURLToPath(import.meta.url));
-export const benchDir = resolve(here, '..');
-export const rootDir = resolve(benchDir, '..');
+import { env } from './env.mjs';
 
 /**
- * Display names, in table column order (wasm-arena first: it is the base of every ratio).
- * 'wasm-arena' is the path each workload is about (heap for churn, arena for audio and bump);
- * 'wasm-arena-heap' is the heap path where the base is the arena (audio).
+ * Display names, in table column order (wasm-arena first: it is the base of every ratio), and
+ * the short names of the console tables (≤ 8 characters).
+ * 'wasm-arena' is the path each workload is about (heap for churn, pool for pool, arena for
+ * audio and bump); 'wasm-arena-heap' is the heap path where the base is another one.
  */
 export const PEERS = {
-  'wasm-arena': 'wasm-arena',
-  'wasm-arena-heap': 'wasm-arena heap',
-  'js-gc': 'JS GC',
-  'js-pool': 'JS pool',
-  thing: '@thi.ng/malloc',
-  'as-tlsf': 'AS TLSF',
-  floor: 'empty call',
+  'wasm-arena': { name: 'wasm-arena', short: 'wasm-arena' },
+  'wasm-arena-heap': { name: 'wasm-arena heap', short: 'WA heap' },
+  'js-gc': { name: 'JS GC', short: 'JS GC' },
+  'js-pool': { name: 'JS pool', short: 'JS pool' },
+  'js-prealloc': { name: 'JS preallocated', short: 'JS pre' },
+  thing: { name: '@thi.ng/malloc', short: 'thi.ng' },
+  'as-tlsf': { name: 'AS TLSF', short: 'AS TLSF' },
+  floor: { name: 'empty call', short: 'floor' },
+};
+
+/** One line per peer, for the legend under the console tables and the report. */
+export const PEER_NOTES = {
+  'wasm-arena': 'this library, the path named in each table title',
+  'wasm-arena-heap': "this library's heap (heap.alloc/free), where the title's path is another",
+  'js-gc': '`new` and drop the reference (the garbage collector frees)',
+  'js-pool': 'a hand-written JS free list of typed arrays / objects, grown on demand',
+  'js-prealloc': 'typed arrays allocated once up front and reused (careful JS, no allocation)',
+  thing: '@thi.ng/malloc MemPool over one ArrayBuffer',
+  'as-tlsf': "AssemblyScript's built-in TLSF (heap.alloc/heap.free), one wasm call each",
+  floor: 'wasm exports that only store their argument: one real call per alloc and per free',
 };
 
 export const MAX_WASM_BYTES = 65535 * 65536; // 4 GiB − 64 KiB: the most a wasm32 memory can hold
-
-/** Instantiates a peer module compiled from bench/peers (see build-peers.mjs). */
-export function loadAsPeer(name) {
-  const file = resolve(benchDir, 'peers/build', `${name}.wasm`);
-  const mod = new WebAssembly.Module(readFileSync(file));
-  return new WebAssembly.Instance(mod, {}).exports;
-}
-
-/** Imports the built library (dist/, made by `npm run build`); BENCH_WASM_ARENA overrides the path. */
-export async function loadWasmArena() {
-  const file = process.env.BENCH_WASM_ARENA
-    ? resolve(process.env.BENCH_WASM_ARENA)
-    : resolve(rootDir, 'dist/index.js');
-  if (!existsSync(file)) throw new Error(`wasm-arena is not built (${file} missing): run \`npm run build\``);
-  return import(pathToFileURL(file).href);
-}
-
-/** The library's release wasm size in bytes, if a built file can be found. */
-export function wasmArenaReleaseBytes() {
-  for (const f of ['build/release.wasm', 'build/wasm-arena.wasm', 'build/index.wasm']) {
-    const p = resolve(rootDir, f);
-    if (existsSync(p)) return { file: f, bytes: readFileSync(p).length };
-  }
-  return null;
-}
 
 /**
  * A hand-written typed-array pool, the way game code does it: one free list per power-of-two
@@ -97,8 +81,15 @@ export class JsBump {
 
 /** @thi.ng/malloc's MemPool over one ArrayBuffer of `bytes` (it cannot grow). */
 export async function makeThingPool(bytes) {
-  const { MemPool } = await import('@thi.ng/malloc');
+  const { MemPool } = await env.loadThing();
   return new MemPool({ size: Math.min(Math.ceil(bytes / 8) * 8, 0xfff00000), align: 8 });
+}
+
+/** A wasm-arena Heap with room for `bytes` up front (timing runs do not measure growth). */
+export async function makeHeap(bytes, { growFromSmall = false } = {}) {
+  const { Heap } = await env.loadWasmArena();
+  const initialBytes = growFromSmall ? 65536 : Math.min(MAX_WASM_BYTES, Math.max(1 << 20, Math.ceil(bytes)));
+  return new Heap({ initialBytes, maximumBytes: MAX_WASM_BYTES });
 }
 
 /**
@@ -128,19 +119,18 @@ export async function makeAllocator(peer, capacityHint, { growFromSmall = false 
       };
     }
     case 'as-tlsf': {
-      const ex = loadAsPeer('tlsf');
+      const ex = await env.loadPeer('tlsf');
       return { alloc: (n) => ex.alloc(n) >>> 0, free: (p) => ex.free(p), ex };
     }
     case 'floor': {
-      const ex = loadAsPeer('floor');
+      const ex = await env.loadPeer('floor');
       return { alloc: (n) => ex.alloc(n), free: (p) => ex.free(p), ex };
     }
-    case 'wasm-arena': {
-      const { Heap } = await loadWasmArena();
+    case 'wasm-arena':
+    case 'wasm-arena-heap': {
       // Timing runs start with room for the live set (growth is not what they measure); the
       // footprint replay starts from one page so the heap's span is what its own growth made.
-      const initialBytes = growFromSmall ? 65536 : Math.min(MAX_WASM_BYTES, Math.max(1 << 20, Math.ceil(capacityHint * 1.5)));
-      const heap = new Heap({ initialBytes, maximumBytes: MAX_WASM_BYTES });
+      const heap = await makeHeap(capacityHint * 1.5, { growFromSmall });
       return { alloc: (n) => heap.alloc(n), free: (p) => heap.free(p), heap };
     }
     default:

@@ -21,6 +21,10 @@ export class Rng {
   }
 }
 
+/** Live-set sizes and size distributions of the churn workload. */
+export const LIVE_SETS = [100, 1000, 10_000, 100_000];
+export const VARIANTS = { small: '16–512 B', wide: '16 B–64 KiB' };
+
 /** Length of the pre-generated sequences; a power of two so `k & SEQ_MASK` wraps. */
 export const SEQ_LEN = 1 << 18;
 export const SEQ_MASK = SEQ_LEN - 1;

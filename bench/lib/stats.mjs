@@ -44,3 +44,14 @@ export function medianRep(reps, key) {
   const order = reps.map((r, i) => [key(r), i]).sort((a, b) => a[0] - b[0]);
   return reps[order[Math.floor(order.length / 2)][1]];
 }
+
+/** GC figures of a list of [start, duration, kind] events: count, total and longest pause (ms). */
+export function gcFigures(events) {
+  let total = 0;
+  let longest = 0;
+  for (const [, d] of events) {
+    total += d;
+    if (d > longest) longest = d;
+  }
+  return { count: events.length, totalMs: total, longestMs: longest };
+}

@@ -6,6 +6,7 @@ export const COLORS = {
   'wasm-arena-heap': '#6fa3ef',
   'js-gc': '#d1242f',
   'js-pool': '#b35900',
+  'js-prealloc': '#0a7b83',
   thing: '#8250df',
   'as-tlsf': '#1a7f37',
   floor: '#57606a',
@@ -17,6 +18,7 @@ const r1 = (x) => Math.round(x * 10) / 10;
 
 function logTicks(lo, hi) {
   const ticks = [];
+  if (!(lo > 0 && hi >= lo && Number.isFinite(hi))) return ticks; // a log axis needs a positive range
   const a = Math.floor(Math.log10(lo));
   const b = Math.ceil(Math.log10(hi));
   const steps = b - a <= 2 ? [1, 2, 5] : [1];
@@ -33,7 +35,13 @@ function linTicks(lo, hi, n = 5) {
   const mag = 10 ** Math.floor(Math.log10(step0));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= step0) ?? mag * 10;
   const ticks = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
+  // k counts steps (v += step can stall on floats); a non-finite range gets no ticks.
+  const first = Math.ceil(lo / step);
+  for (let k = 0; k <= 2 * n + 2 && Number.isFinite(first); k++) {
+    const v = (first + k) * step;
+    if (v > hi + step * 1e-9) break;
+    ticks.push(Number(v.toPrecision(12)));
+  }
   return ticks;
 }
 
@@ -85,7 +93,11 @@ export function lineChart({ title, subtitle, width = 760, height = 420, x, y, se
   const H = height - m.t - m.b;
   const pts = series.flatMap((s) => s.points).filter((p) => Number.isFinite(p.y));
   const xs = pts.map((p) => p.x);
-  const ys = pts.flatMap((p) => [p.y, p.lo ?? p.y, p.hi ?? p.y]).concat(hlines.map((h) => h.y));
+  // A log axis takes the positive values only (a 0 µs whisker, a 0 ns repetition).
+  const ys = pts
+    .flatMap((p) => [p.y, p.lo ?? p.y, p.hi ?? p.y])
+    .concat(hlines.map((h) => h.y))
+    .filter((v) => Number.isFinite(v) && (!y.log || v > 0));
   const xlo = x.min ?? Math.min(...xs);
   const xhi = x.max ?? Math.max(...xs);
   let ylo = y.min ?? Math.min(...ys);
@@ -188,8 +200,8 @@ export function stemPanels({ title, subtitle, width = 760, panelHeight = 110, x,
 }
 
 /** Horizontal bars with an optional reference line: bars: [{ id, name, value, label }]. */
-export function barChart({ title, subtitle, width = 760, barHeight = 26, bars, ref, x }) {
-  const m = { l: 150, r: 150, t: headHeight(width, subtitle) + 22, b: 40 };
+export function barChart({ title, subtitle, width = 760, barHeight = 26, bars, ref, x, labelWidth = 150 }) {
+  const m = { l: labelWidth, r: 150, t: headHeight(width, subtitle) + 22, b: 40 };
   const W = width - m.l - m.r;
   const height = m.t + bars.length * (barHeight + 8) + m.b;
   const hi = Math.max(...bars.map((b) => b.value), ref?.value ?? 0) * 1.05;

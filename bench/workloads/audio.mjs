@@ -1,4 +1,4 @@
-// Workload 2 — audio: 128-frame blocks at 48 kHz. Each block allocates four temporary buffers
+// Workload — audio: 128-frame blocks at 48 kHz. Each block allocates four temporary buffers
 // (oscillator, noise, mix, out), runs the same DSP kernel over them, updates one persistent delay
 // line, and releases the temporaries. Reports the block-time distribution and GC figures.
 //
@@ -7,9 +7,9 @@
 // and between windows (outside the measured time) the harness forces a minor collection, which
 // the GC watcher ignores (forced flag). GC events are counted only inside the windows.
 
-import { loadAsPeer, loadWasmArena, makeThingPool } from '../lib/peers.mjs';
-import { summarize, percentiles, quantileSorted, medianRep } from '../lib/stats.mjs';
-import { GcWatch, gcFigures } from '../lib/gcwatch.mjs';
+import { env } from '../lib/env.mjs';
+import { makeHeap, makeThingPool } from '../lib/peers.mjs';
+import { summarize, percentiles, quantileSorted, medianRep, gcFigures } from '../lib/stats.mjs';
 
 const FRAMES = 128;
 const BYTES = FRAMES * 4;
@@ -71,6 +71,15 @@ async function makeBlock(peer, S, I) {
         dsp(S, I, a, 0, b, 0, c, 0, d, 0, dl, 0);
       };
     }
+    case 'js-prealloc': {
+      // The careful JS way: four temporaries allocated once, reused by every block.
+      const dl = new Float32Array(DELAY);
+      const a = new Float32Array(FRAMES);
+      const b = new Float32Array(FRAMES);
+      const c = new Float32Array(FRAMES);
+      const d = new Float32Array(FRAMES);
+      return () => dsp(S, I, a, 0, b, 0, c, 0, d, 0, dl, 0);
+    }
     case 'js-pool': {
       const dl = new Float32Array(DELAY);
       const pool = [];
@@ -101,7 +110,7 @@ async function makeBlock(peer, S, I) {
       };
     }
     case 'as-tlsf': {
-      const ex = loadAsPeer('tlsf');
+      const ex = await env.loadPeer('tlsf');
       const dlo = (ex.alloc(DELAY * 4) >>> 0) >>> 2;
       let f = new Float32Array(ex.memory.buffer);
       return () => {
@@ -120,7 +129,7 @@ async function makeBlock(peer, S, I) {
     case 'floor': {
       // No allocator at all: fixed offsets in a wasm memory, plus the same eight calls as the
       // allocating peers, to empty exports. The environment's own jitter shows here.
-      const ex = loadAsPeer('floor');
+      const ex = await env.loadPeer('floor');
       const f = new Float32Array(ex.memory.buffer);
       const dlo = 4 * FRAMES;
       return () => {
@@ -136,8 +145,7 @@ async function makeBlock(peer, S, I) {
       };
     }
     case 'wasm-arena-heap': {
-      const { Heap } = await loadWasmArena();
-      const heap = new Heap({ initialBytes: 1 << 20 });
+      const heap = await makeHeap(1 << 20);
       const dlo = heap.alloc(DELAY * 4, 16) >>> 2;
       return () => {
         const a = heap.alloc(BYTES);
@@ -154,8 +162,7 @@ async function makeBlock(peer, S, I) {
     }
     case 'wasm-arena': {
       // The arena path: one frame arena, reset at the start of every block. Zero garbage.
-      const { Heap } = await loadWasmArena();
-      const heap = new Heap({ initialBytes: 1 << 20 });
+      const heap = await makeHeap(1 << 20);
       const dlo = heap.alloc(DELAY * 4, 16) >>> 2;
       const frame = heap.arena(16 * 1024);
       return () => {
@@ -189,7 +196,7 @@ export async function run(job, ctx) {
   const blocks = ctx.audioBlocks;
   const t = new Float64Array(blocks + 1);
   const dt = new Float64Array(blocks);
-  const watch = new GcWatch();
+  const watch = await env.gcWatch();
 
   // Prime: V8 allocates type feedback lazily, after a function's first calls; a long loop that is
   // optimised on the stack before that can keep deoptimising. Short calls first, then the loop.
@@ -204,7 +211,7 @@ export async function run(job, ctx) {
     const windows = [];
     for (let from = 0; from < blocks; from += WINDOW) {
       const to = Math.min(blocks, from + WINDOW);
-      globalThis.gc?.({ type: 'minor' }); // the harness's own timer garbage; not counted
+      env.gc({ type: 'minor' }); // the harness's own timer garbage; not counted
       runBlocks(block, t, from, to);
       windows.push([t[from], t[to]]);
       if (to < blocks) t[to] = NaN; // next window restarts the chain
@@ -258,6 +265,7 @@ export async function run(job, ctx) {
       timelineMs: midGc.windowsSpanMs,
       repWallMs: pick((r) => r.wallMs),
       budgetMs: BUDGET_MS,
+      gcMethod: watch.method,
     },
   };
 }

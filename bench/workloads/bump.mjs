@@ -1,12 +1,12 @@
-// Workload 5 — bump: arena allocation of random 16–512 B sizes (reset every 1 024 allocations)
-// against the floor (an empty wasm export with the same signature, in the same loop), a JS bump
-// pointer over an ArrayBuffer and `new Uint8Array` (V8's young generation is a bump allocator too).
-// Also the cost of a reset on its own, against an empty wasm call.
+// Workload — bump: arena allocation of random 16–512 B sizes (reset every 1 024 allocations)
+// against the floor (a wasm export with the same signature, in the same loop), a JS bump pointer
+// over an ArrayBuffer and `new Uint8Array` (V8's young generation is a bump allocator too).
+// Also the cost of a reset on its own, against one empty wasm call.
 
-import { loadAsPeer, loadWasmArena, JsBump } from '../lib/peers.mjs';
+import { env } from '../lib/env.mjs';
+import { makeHeap, JsBump } from '../lib/peers.mjs';
 import { sizeSequence, SEQ_MASK } from '../lib/prng.mjs';
-import { summarize } from '../lib/stats.mjs';
-import { timeRep, retryInfo } from '../lib/timing.mjs';
+import { warm, calibrate, alternate, pairedMetrics, retryInfo, fresh } from '../lib/timing.mjs';
 
 const BATCH = 1024; // allocations between resets: ≤ 1024 × 520 B fits in the 1 MiB arena
 
@@ -28,12 +28,11 @@ function resetLoop(a, from, count) {
 async function makeBump(peer) {
   switch (peer) {
     case 'floor': {
-      const ex = loadAsPeer('floor');
+      const ex = await env.loadPeer('floor');
       return { alloc: (n) => ex.alloc(n), reset: () => ex.nop() };
     }
     case 'wasm-arena': {
-      const { Heap } = await loadWasmArena();
-      const heap = new Heap({ initialBytes: 4 << 20 });
+      const heap = await makeHeap(4 << 20);
       const arena = heap.arena(1 << 20);
       return { alloc: (n) => arena.alloc(n), reset: () => arena.reset() };
     }
@@ -48,64 +47,41 @@ async function makeBump(peer) {
   }
 }
 
-/** A copy of `fn` with its own type feedback, for a second allocator in the same process. */
-function fresh(fn) {
-  return new Function('BATCH', 'SEQ_MASK', `return ${fn.toString()}`)(BATCH, SEQ_MASK);
+const SCOPE = { BATCH, SEQ_MASK };
+
+/** Runners for the alloc loop and the reset loop of one allocator, each loop its own copy. */
+function runners(a, sizes) {
+  const out = new Array(BATCH).fill(0);
+  const allocLoop = fresh(bumpLoop, SCOPE);
+  const resetOnly = fresh(resetLoop, SCOPE);
+  const alloc = { k: 0, step: (n) => (alloc.k = allocLoop(a, out, sizes, alloc.k, n)) };
+  const reset = { k: 0, step: (n) => (reset.k = resetOnly(a, reset.k, n)) };
+  return { alloc, reset };
 }
 
-/**
- * Calibrated repetitions of each `loop(k, n) → k` in `loops`, alternating repetition by
- * repetition (all get the same n); returns, per loop, ns per iteration for each repetition.
- */
-async function measure(loops, ctx, label) {
-  const ks = loops.map(() => 0);
-  const warmEnd = performance.now() + ctx.warmMs;
-  while (performance.now() < warmEnd) loops.forEach((loop, i) => (ks[i] = loop(ks[i], 4096)));
-  const t0 = performance.now();
-  let n = 1024;
-  let done = 0;
-  for (;;) {
-    ks[0] = loops[0](ks[0], n);
-    done += n;
-    const dt = performance.now() - t0;
-    if (dt > ctx.repMs / 8) {
-      n = Math.max(BATCH, Math.round((done * ctx.repMs) / dt / BATCH) * BATCH);
-      break;
-    }
-    n *= 2;
-  }
-  const reps = loops.map(() => []);
-  for (let r = 0; r < ctx.reps; r++) {
-    ctx.progress(`${label} rep ${r + 1}/${ctx.reps}`);
-    loops.forEach((loop, i) => reps[i].push(timeRep(() => (ks[i] = loop(ks[i], n)), n)));
-  }
-  return reps;
+/** Warms, calibrates and times `list[0]` alternating with its partners (same n for all). */
+function measure(list, ctx, label) {
+  for (const r of list) warm(r, ctx.warmMs, 200_000);
+  const n = calibrate(list[0], ctx.repMs, BATCH);
+  return alternate(list, n, ctx, label);
 }
 
 export async function run(job, ctx) {
-  const a = await makeBump(job.peer);
   const sizes = sizeSequence('small', 21);
-  const out = new Array(BATCH).fill(0);
-  // wasm-arena's process also times the floor, alternating repetitions, each with its own copy
-  // of the loops: the ratio of neighbouring repetitions survives the load swings of a shared machine.
-  const floor = job.peer === 'wasm-arena' ? await makeBump('floor') : null;
-  const out2 = new Array(BATCH).fill(0);
-  const bumpLoop2 = fresh(bumpLoop);
-  const resetLoop2 = fresh(resetLoop);
-  const allocLoops = [(k, n) => bumpLoop(a, out, sizes, k, n)];
-  if (floor) allocLoops.push((k, n) => bumpLoop2(floor, out2, sizes, k, n));
-  const [alloc, allocFloor] = await measure(allocLoops, ctx, 'alloc');
-  const metrics = { allocNs: summarize(alloc.map((r) => r.ns), 'ns') };
-  if (floor) metrics.pairedVsFloor = summarize(alloc.map((r, i) => r.ns / allocFloor[i].ns), '×');
-  let all = alloc;
+  const mine = runners(await makeBump(job.peer), sizes);
+  // wasm-arena's process also times the floor, alternating repetitions: the ratio of
+  // neighbouring repetitions survives the load swings of a shared machine.
+  const partners = job.peer === 'wasm-arena' ? ['floor'] : [];
+  const theirs = await Promise.all(partners.map(async (p) => runners(await makeBump(p), sizes)));
+  const alloc = measure([mine.alloc, ...theirs.map((t) => t.alloc)], ctx, 'alloc ');
+  const metrics = pairedMetrics(alloc, partners, 'allocNs');
+  let all = alloc[0];
   if (job.peer !== 'js-gc') {
-    a.alloc(64);
-    const resetLoops = [(k, n) => resetLoop(a, k, n)];
-    if (floor) resetLoops.push((k, n) => resetLoop2(floor, k, n));
-    const [reset, resetFloor] = await measure(resetLoops, ctx, 'reset');
-    metrics.resetNs = summarize(reset.map((r) => r.ns), 'ns');
-    if (floor) metrics.resetPairedVsFloor = summarize(reset.map((r, i) => r.ns / resetFloor[i].ns), '×');
-    all = all.concat(reset);
+    const reset = measure([mine.reset, ...theirs.map((t) => t.reset)], ctx, 'reset ');
+    const m = pairedMetrics(reset, partners, 'resetNs');
+    metrics.resetNs = m.resetNs;
+    for (const p of partners) metrics[`reset vs:${p}`] = m[`vs:${p}`];
+    all = all.concat(reset[0]);
   }
   return { metrics, extra: { resetEvery: BATCH, ...retryInfo(all) } };
 }

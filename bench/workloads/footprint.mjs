@@ -1,9 +1,10 @@
-// Workload 4 — footprint: replay one recorded churn trace (16–512 B uniform, 10 000 live blocks,
+// Workload — footprint: replay one recorded churn trace (16–512 B uniform, 10 000 live blocks,
 // fill then random replacement) and report, per allocator, the peak bytes its heap spans against
 // the peak bytes the program asked for, and the overhead per live block at the end.
 // Allocator runs are deterministic, so one replay suffices (the JS GC figure is sampled and
 // approximate: V8 heap + array buffers, every 500 operations).
 
+import { env } from '../lib/env.mjs';
 import { makeAllocator } from '../lib/peers.mjs';
 import { sizeSequence, slotSequence, SEQ_MASK } from '../lib/prng.mjs';
 
@@ -15,8 +16,8 @@ export async function run(job, ctx) {
   const steps = ctx.footprintSteps;
   const sizes = sizeSequence(TRACE.variant, 11);
   const idx = slotSequence(live, 12);
-  globalThis.gc?.();
-  const mem0 = process.memoryUsage();
+  env.gc();
+  const mem0 = env.memoryBytes();
   const a = await makeAllocator(job.peer, live * 264, { growFromSmall: true });
   const slots = new Array(live).fill(0);
   const req = new Uint32Array(live);
@@ -61,7 +62,9 @@ export async function run(job, ctx) {
     out.stats = st;
     out.peakUsedOverPeakLive = st.peakUsedBytes / peakLive;
   }
-  return { metrics: {}, extra: out };
+  const fixed = (x, unit) => ({ unit, median: x, min: x, max: x, reps: [x] });
+  const metrics = { peakHeapBytes: fixed(peakSpan, 'B'), overheadPerBlock: fixed(out.overheadPerBlock, 'B'), ratio: fixed(out.ratio, '×') };
+  return { metrics, extra: out };
 }
 
 /**
@@ -94,10 +97,8 @@ function span(peer, a, mem0) {
       return a.pool.top;
     case 'js-pool':
       return a.pool.ownedBytes;
-    case 'js-gc': {
-      const m = process.memoryUsage();
-      return m.heapUsed + m.arrayBuffers - (mem0.heapUsed + mem0.arrayBuffers);
-    }
+    case 'js-gc':
+      return env.memoryBytes() - mem0;
     default:
       throw new Error(`footprint: no ${peer} variant`);
   }

@@ -1,13 +1,13 @@
-// Workload 3 — particles: every frame spawns SPAWN particles (position, velocity, life), moves
+// Workload — particles: every frame spawns SPAWN particles (position, velocity, life), moves
 // every live one, and retires those whose life ran out. The JS peers use one object per particle;
 // the allocator peers give each particle a 20-byte block (x, y, vx, vy, life as f32) addressed
 // through a whole-memory Float32Array, and keep a Uint32Array of live pointers. Same seeded spawn
 // sequence for all, so the end state (checksum) must agree.
 
-import { loadAsPeer, loadWasmArena } from '../lib/peers.mjs';
+import { env } from '../lib/env.mjs';
+import { makeHeap } from '../lib/peers.mjs';
 import { Rng } from '../lib/prng.mjs';
-import { summarize, percentiles, medianRep } from '../lib/stats.mjs';
-import { GcWatch, gcFigures } from '../lib/gcwatch.mjs';
+import { summarize, percentiles, medianRep, gcFigures } from '../lib/stats.mjs';
 
 const SPAWN = 2000; // per frame
 const LIFE_MIN = 10;
@@ -95,16 +95,16 @@ async function makeSystem(peer) {
     };
     return sys;
   }
+  if (peer === 'js-prealloc') return preallocated();
   let alloc, free, mem;
   if (peer === 'as-tlsf') {
-    const ex = loadAsPeer('tlsf');
+    const ex = await env.loadPeer('tlsf');
     alloc = (n) => ex.alloc(n) >>> 0;
     free = (p) => ex.free(p);
     let f = new Float32Array(ex.memory.buffer);
     mem = () => (f.length === 0 ? (f = new Float32Array(ex.memory.buffer)) : f);
   } else if (peer === 'wasm-arena') {
-    const { Heap } = await loadWasmArena();
-    const heap = new Heap({ initialBytes: 4 << 20 });
+    const heap = await makeHeap(4 << 20);
     alloc = (n) => heap.alloc(n);
     free = (p) => heap.free(p);
     mem = () => heap.f32;
@@ -169,6 +169,66 @@ async function makeSystem(peer) {
   return sys;
 }
 
+/**
+ * The careful JS way: one preallocated Float32Array per field (struct of arrays) for the largest
+ * live count, rows packed at the front; a retired particle is replaced by the last row. No
+ * allocation after set-up, no allocator at all.
+ */
+function preallocated() {
+  const x = new Float32Array(CAP);
+  const y = new Float32Array(CAP);
+  const vx = new Float32Array(CAP);
+  const vy = new Float32Array(CAP);
+  const lifeOf = new Float32Array(CAP);
+  let n = 0;
+  const sys = {
+    spawn(rng) {
+      for (let s = 0; s < SPAWN; s++) {
+        x[n] = rng.float();
+        y[n] = rng.float();
+        vx[n] = rng.float() - 0.5;
+        vy[n] = rng.float() * 4;
+        lifeOf[n] = LIFE_MIN + (rng.next() % LIFE_SPAN);
+        n = n + 1;
+      }
+    },
+    step() {
+      for (let i = 0; i < n; ) {
+        vy[i] += G * DT;
+        x[i] += vx[i] * DT;
+        y[i] += vy[i] * DT;
+        const life = lifeOf[i] - 1;
+        lifeOf[i] = life;
+        if (life <= 0) {
+          n = n - 1;
+          x[i] = x[n];
+          y[i] = y[n];
+          vx[i] = vx[n];
+          vy[i] = vy[n];
+          lifeOf[i] = lifeOf[n];
+        } else i = i + 1;
+      }
+    },
+    prime() {
+      for (let k = 0; k < PRIME_STEPS; k++) {
+        for (let life = 1; life <= 2; life++) {
+          x[n] = y[n] = vx[n] = vy[n] = 0.25;
+          lifeOf[n] = life;
+          n = n + 1;
+        }
+        sys.step();
+      }
+      n = 0;
+    },
+    checksum() {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += x[i] + y[i];
+      return s;
+    },
+  };
+  return sys;
+}
+
 export async function run(job, ctx) {
   const sys = await makeSystem(job.peer);
   const rng = new Rng(7);
@@ -180,7 +240,7 @@ export async function run(job, ctx) {
   const frames = ctx.frames;
   const t = new Float64Array(frames + 1);
   const dt = new Float64Array(frames);
-  const watch = new GcWatch();
+  const watch = await env.gcWatch();
   const reps = [];
   for (let r = 0; r < ctx.reps; r++) {
     ctx.progress(`rep ${r + 1}/${ctx.reps}`);
@@ -210,6 +270,6 @@ export async function run(job, ctx) {
       gcMs: ms((r) => r.gc.totalMs),
       gcLongestMs: ms((r) => r.gc.longestMs),
     },
-    extra: { frames, spawnPerFrame: SPAWN, checksum: sys.checksum(), gcTimeline: mid.gcTimeline, timelineMs: mid.wallMs },
+    extra: { frames, spawnPerFrame: SPAWN, checksum: sys.checksum(), gcTimeline: mid.gcTimeline, timelineMs: mid.wallMs, gcMethod: watch.method },
   };
 }

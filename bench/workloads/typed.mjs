@@ -1,11 +1,13 @@
-// Workload 1b — typed: a Float32Array(128) that owns its memory, replaced in a live set of 1 000
+// Workload — typed: a Float32Array(128) that owns its memory, replaced in a live set of 1 000
 // slots: `heap.allocArray(Float32Array, 128)` + `heap.free(view)` against `new Float32Array(128)`
-// (dropped to the GC), a hand-written pool, thi.ng's `mallocAs` and AS TLSF + a view.
+// (dropped to the GC), a hand-written pool, arrays preallocated up front, thi.ng's `mallocAs` and
+// AS TLSF + a view.
 
-import { loadAsPeer, loadWasmArena, makeThingPool } from '../lib/peers.mjs';
+import { env } from '../lib/env.mjs';
+import { makeHeap, makeThingPool } from '../lib/peers.mjs';
 import { slotSequence, SEQ_MASK } from '../lib/prng.mjs';
 import { summarize } from '../lib/stats.mjs';
-import { timeRep, retryInfo } from '../lib/timing.mjs';
+import { warm, calibrate, alternate, retryInfo } from '../lib/timing.mjs';
 
 const LEN = 128;
 const LIVE = 1000;
@@ -28,10 +30,17 @@ async function makeTyped(peer) {
       return { alloc: () => new Float32Array(LEN), free: (_v) => {} };
     case 'js-pool': {
       const free = [];
+      return { alloc: () => (free.length > 0 ? free.pop() : new Float32Array(LEN)), free: (v) => void free.push(v) };
+    }
+    case 'js-prealloc': {
+      // Every array the loop will ever hold, created once; a fixed stack of the spare ones.
+      const stack = [];
+      for (let i = 0; i <= LIVE; i++) stack.push(new Float32Array(LEN));
+      let top = stack.length;
       return {
-        alloc: () => (free.length > 0 ? free.pop() : new Float32Array(LEN)),
+        alloc: () => stack[--top],
         free: (v) => {
-          free.push(v);
+          stack[top++] = v;
         },
       };
     }
@@ -40,7 +49,7 @@ async function makeTyped(peer) {
       return { alloc: () => pool.mallocAs('f32', LEN), free: (v) => pool.free(v) };
     }
     case 'as-tlsf': {
-      const ex = loadAsPeer('tlsf');
+      const ex = await env.loadPeer('tlsf');
       return {
         alloc: () => {
           const p = ex.alloc(LEN * 4) >>> 0; // first: it may grow (and detach) the memory
@@ -50,8 +59,7 @@ async function makeTyped(peer) {
       };
     }
     case 'wasm-arena': {
-      const { Heap } = await loadWasmArena();
-      const heap = new Heap({ initialBytes: 4 << 20 });
+      const heap = await makeHeap(4 << 20);
       return { alloc: () => heap.allocArray(Float32Array, LEN), free: (v) => heap.free(v) };
     }
     default:
@@ -64,27 +72,10 @@ export async function run(job, ctx) {
   const idx = slotSequence(LIVE, 3);
   const slots = [];
   for (let i = 0; i < LIVE; i++) slots.push(a.alloc());
-  let k = 0;
-  const warmEnd = performance.now() + ctx.warmMs;
-  while (k < 200_000 && performance.now() < warmEnd) k = typedLoop(a, slots, idx, k, 1024);
-  const t0 = performance.now();
-  let n = 64;
-  let done = 0;
-  for (;;) {
-    k = typedLoop(a, slots, idx, k, n);
-    done += n;
-    const dt = performance.now() - t0;
-    if (dt > ctx.repMs / 8) {
-      n = Math.max(64, Math.round((done * ctx.repMs) / dt));
-      break;
-    }
-    n *= 2;
-  }
-  const reps = [];
-  for (let r = 0; r < ctx.reps; r++) {
-    ctx.progress(`rep ${r + 1}/${ctx.reps}`);
-    reps.push(timeRep(() => (k = typedLoop(a, slots, idx, k, n)), n));
-  }
+  const runner = { k: 0, step: (n) => (runner.k = typedLoop(a, slots, idx, runner.k, n)) };
+  warm(runner, ctx.warmMs, 200_000);
+  const n = calibrate(runner, ctx.repMs);
+  const [reps] = alternate([runner], n, ctx);
   return {
     metrics: { nsPerPair: summarize(reps.map((r) => r.ns), 'ns') },
     extra: { opsPerRep: n, live: LIVE, ...retryInfo(reps) },

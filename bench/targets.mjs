@@ -1,0 +1,246 @@
+// The project's performance targets: ratios measured side by side in one run, on every host the
+// run covered (Node, Chromium). `npm run bench` prints them as pass/miss rows and explains each
+// miss in one line (why, and what it would take); it never fails on them.
+//
+// Ratios to the floor, to AS TLSF and to the JS pool are *paired*: the wasm-arena job's own
+// process (or page) times those peers too, alternating repetition by repetition with its own copy
+// of the loop, and the ratio is the median of the per-repetition ratios. Ratios to the JS GC and
+// to @thi.ng/malloc (which would disturb a shared process) come from separate jobs of the run.
+//
+// A target is { what, wanted, pass(value), measure(q) → { value, shown? } | { missing },
+// why(q, value) → one line, hosts? }. `q` reads one host's results (see query() below); a
+// target whose figure does not depend on the engine lists hosts: ['node'].
+
+import { find } from './lib/rows.mjs';
+import { num } from './lib/format.mjs';
+
+const x = (v) => `${num(v)}×`;
+const ns = (v) => `${num(v)} ns`;
+
+/** Paired ratio of the wasm-arena job to a partner, or why it is missing. */
+function paired(q, workload, params, partner) {
+  const r = q.result(workload, 'wasm-arena', params);
+  if (!r) return { missing: q.failed(workload, 'wasm-arena', params) ?? 'not measured' };
+  if (r.unavailable) return { missing: 'not in this build' };
+  const v = r.metrics[`vs:${partner}`]?.median;
+  return v == null ? { missing: 'not measured' } : { value: v };
+}
+
+/** The floor's ns per pair as the wasm-arena job measured it beside itself (paired). */
+function pairedFloorNs(q, params) {
+  const r = q.result('churn', 'wasm-arena', params);
+  return r?.metrics.nsPerPair.median / r?.metrics['vs:floor']?.median;
+}
+
+const SMALL_1K = { variant: 'small', live: 1000 };
+const later = (note) => ({ missing: 'not measured', note });
+
+export const TARGETS = [
+  {
+    what: 'pool pair vs JS pool (64 B, 1,000 live)',
+    wanted: '≤ 1.0×',
+    pass: (v) => v <= 1.0,
+    measure: (q) => paired(q, 'pool', {}, 'js-pool'),
+    why: (q) =>
+      `pool.alloc+free costs ${ns(q.med('pool', 'wasm-arena', 'nsPerPair'))} against an Array pop/push's ` +
+      `${ns(q.med('pool', 'js-pool', 'nsPerPair'))} (its ownership and double-free checks); ` +
+      'it would take a hot path of one typed-array read and one write per call, checks included',
+  },
+  {
+    what: 'pool pair vs two empty wasm calls',
+    wanted: '≤ 0.5×',
+    pass: (v) => v <= 0.5,
+    measure: (q) => paired(q, 'pool', {}, 'floor'),
+    why: (q, v) =>
+      `alloc+free costs ${ns(q.med('pool', 'wasm-arena', 'nsPerPair'))}, ${x(v)} two empty calls: either a ` +
+      'call still crosses into wasm or the JS path reads too much (getters, checks); it would take one ' +
+      'typed-array read and write per call, no wasm call',
+  },
+  {
+    what: 'pool: GC events while timing',
+    wanted: '0',
+    pass: (v) => v === 0,
+    measure: (q) => {
+      const r = q.result('pool', 'wasm-arena');
+      if (!r) return { missing: q.failed('pool', 'wasm-arena') ?? 'not measured' };
+      if (r.unavailable) return { missing: 'not in this build' };
+      return { value: r.metrics.gcEvents.median };
+    },
+    why: () => "the pool's alloc/free leave JS objects behind; it would take a path that deals only in small integers",
+  },
+  {
+    what: 'heap vs AS TLSF, 16–512 B, 1,000 live',
+    wanted: '≤ 0.35×',
+    pass: (v) => v <= 0.35,
+    measure: (q) => paired(q, 'churn', SMALL_1K, 'as-tlsf'),
+    why: (q) =>
+      `like AS TLSF's, each alloc and each free is a wasm call (two empty calls: ${ns(pairedFloorNs(q, SMALL_1K))}); ` +
+      'it would take small sizes served by JS-side caches, with no wasm call on most pairs',
+  },
+  {
+    what: 'heap vs two empty wasm calls, same',
+    wanted: '≤ 1.0×',
+    pass: (v) => v <= 1.0,
+    measure: (q) => paired(q, 'churn', SMALL_1K, 'floor'),
+    why: () =>
+      'the two wasm calls are the floor itself; beating it takes pairs that never cross into wasm (JS-side caches)',
+  },
+  {
+    what: 'heap vs AS TLSF, 16 B–64 KiB, 1,000 live',
+    wanted: '≤ 0.8×',
+    pass: (v) => v <= 0.8,
+    measure: (q) => paired(q, 'churn', { variant: 'wide', live: 1000 }, 'as-tlsf'),
+    why: () =>
+      "large blocks take the wasm TLSF path as AS TLSF's do, plus header checks; " +
+      'it would take a cheaper search and split in wasm, or fewer checks per call',
+  },
+  {
+    what: 'heap cost growth, live 100 → 10,000',
+    wanted: '≤ 1.25×',
+    pass: (v) => v <= 1.25,
+    measure: (q) => {
+      const a = q.med('churn', 'wasm-arena', 'nsPerPair', { variant: 'small', live: 100 });
+      const b = q.med('churn', 'wasm-arena', 'nsPerPair', { variant: 'small', live: 10_000 });
+      return a && b ? { value: b / a } : { missing: 'not measured' };
+    },
+    why: (q) => {
+      const a = q.med('churn', 'as-tlsf', 'nsPerPair', { variant: 'small', live: 100 });
+      const b = q.med('churn', 'as-tlsf', 'nsPerPair', { variant: 'small', live: 10_000 });
+      return (
+        `AS TLSF grows ${x(b / a)}: headers of a larger live set miss the caches; ` +
+        'it would take less metadata touched per pair (e.g. small sizes from JS-side caches)'
+      );
+    },
+  },
+  {
+    what: 'heap vs AS TLSF, 16–512 B, 100,000 live',
+    wanted: '≤ 0.8×',
+    pass: (v) => v <= 0.8,
+    measure: (q) => paired(q, 'churn', { variant: 'small', live: 100_000 }, 'as-tlsf'),
+    why: () =>
+      'at 100,000 live blocks both are bound by cache misses on headers; ' +
+      'it would take touching fewer cache lines per pair than AS TLSF does',
+  },
+  {
+    what: 'heap vs @thi.ng/malloc, 10,000 live',
+    wanted: '≥ 100× faster',
+    pass: (v) => v >= 100,
+    measure: (q) => {
+      const p = { variant: 'small', live: 10_000 };
+      const a = q.med('churn', 'wasm-arena', 'nsPerPair', p);
+      const b = q.med('churn', 'thing', 'nsPerPair', p);
+      return a && b ? { value: b / a } : { missing: 'not measured' };
+    },
+    why: () => "@thi.ng/malloc's list walk is short in this run (its warm-up is time-capped); a longer warm-up (--full) shows its O(n)",
+  },
+  {
+    what: 'allocArray(Float32Array,128)+free vs new',
+    wanted: '≥ 20× faster',
+    pass: (v) => v >= 20,
+    measure: (q) => {
+      const a = q.med('typed', 'wasm-arena', 'nsPerPair');
+      const b = q.med('typed', 'js-gc', 'nsPerPair');
+      return a && b ? { value: b / a } : { missing: 'not measured' };
+    },
+    why: (q) =>
+      `allocArray+free costs ${ns(q.med('typed', 'wasm-arena', 'nsPerPair'))}, mostly the view ` +
+      'object and finding its address again at free; it would take a cached-size fast path and a cheap addressOf',
+  },
+  {
+    what: 'arena bump alloc vs one empty wasm call',
+    wanted: '≤ 0.5×',
+    pass: (v) => v <= 0.5,
+    measure: (q) => paired(q, 'bump', {}, 'floor'),
+    why: (q, v) =>
+      `arena.alloc costs ${ns(q.med('bump', 'wasm-arena', 'allocNs'))}, ${x(v)} one empty call: ` +
+      'either it still crosses into wasm or its JS path reads too much; it would take the cursor read and ' +
+      'written through a typed view with one bounds compare, no wasm call',
+  },
+  { what: 'struct cursor field update vs JS objects', wanted: '≤ 1.0×', pass: (v) => v <= 1, measure: () => later('the bench has no struct rows yet') },
+  { what: 'SoA column update vs JS objects', wanted: '≤ 0.5×', pass: (v) => v <= 0.5, measure: () => later('the bench has no struct rows yet') },
+  { what: 'ring push+pop of 128 floats, 0 GC', wanted: '≤ 250 ns', pass: (v) => v <= 250, measure: () => later('the bench has no ring rows yet') },
+  { what: 'shared heap, 2 threads vs 1 thread', wanted: '≥ 1.6×', pass: (v) => v >= 1.6, measure: () => later('the bench has no threads rows yet') },
+  { what: 'realtime thread alloc+free p99.9', wanted: '≤ 5 µs', pass: (v) => v <= 5, measure: () => later('the bench has no threads rows yet') },
+  { what: 'profile build overhead per pair', wanted: '≤ 1.5×', pass: (v) => v <= 1.5, measure: () => later('the bench has no profile-build rows yet') },
+  {
+    what: 'audio (arena): GC events, worst rep',
+    wanted: '0',
+    pass: (v) => v === 0,
+    measure: (q) => {
+      const r = q.result('audio', 'wasm-arena');
+      return r ? { value: Math.max(...r.metrics.gcEvents.reps) } : { missing: 'not measured' };
+    },
+    why: () => 'something on the arena path leaves garbage; it would take finding it (a heap snapshot diff)',
+  },
+  {
+    what: 'footprint: peak heap ÷ peak live',
+    wanted: '≤ 1.3×',
+    pass: (v) => v <= 1.3,
+    hosts: ['node'],
+    measure: (q) => {
+      const r = q.result('footprint', 'wasm-arena');
+      return r ? { value: r.extra.ratio } : { missing: 'not measured' };
+    },
+    why: () => "free space the heap cannot reuse for the trace's sizes; it would take tighter size classes or earlier coalescing",
+  },
+  {
+    what: 'release wasm module size',
+    wanted: '< 4,096 B',
+    pass: (v) => v < 4096,
+    hosts: ['node'],
+    measure: (q) => (q.meta.wasmArenaRelease ? { value: q.meta.wasmArenaRelease.bytes } : { missing: 'build/ not found' }),
+    why: () => 'it would take moving code out of the release build (into debug) or sharing more of it',
+  },
+];
+
+/** A measured value in the unit of its target: a count, bytes, ns or a ratio. */
+function shownAs(wanted, v) {
+  if (/^\d/.test(wanted)) return num(v);
+  if (wanted.endsWith(' B')) return `${num(v)} B`;
+  if (wanted.endsWith(' ns') || wanted.endsWith(' µs')) return `${num(v)} ${wanted.slice(-2)}`;
+  return x(v);
+}
+
+/** One host's view of the results for the targets. */
+export function query(results, host, meta) {
+  const result = (workload, peer, params = {}) => find(results, { host, workload, peer, params });
+  return {
+    meta,
+    result,
+    med: (workload, peer, metric, params = {}) => result(workload, peer, params)?.metrics?.[metric]?.median,
+    failed: (workload, peer, params = {}) =>
+      results.some(
+        (r) => r.error && (r.host ?? 'node') === host && r.workload === workload && r.peer === peer &&
+          Object.entries(params).every(([k, v]) => r.params?.[k] === v),
+      )
+        ? 'job failed'
+        : null,
+  };
+}
+
+/**
+ * Evaluates every target on every host of the run:
+ * [{ what, wanted, byHost: { host: { value, shown, pass: true | false | null } }, why: { host: line },
+ *    note: why it is not measured yet, or null }].
+ */
+export function evaluateTargets(results, meta, hosts) {
+  return TARGETS.map((t) => {
+    const byHost = {};
+    const why = {};
+    let note = null;
+    for (const host of hosts) {
+      if (t.hosts && !t.hosts.includes(host)) continue;
+      const q = query(results, host, meta);
+      const m = t.measure(q);
+      if (m.missing || m.value == null || !Number.isFinite(m.value)) {
+        byHost[host] = { value: null, shown: m.missing ?? 'not measured', pass: null };
+        if (m.note) note = m.note;
+        continue;
+      }
+      const pass = t.pass(m.value);
+      byHost[host] = { value: m.value, shown: m.shown ?? shownAs(t.wanted, m.value), pass };
+      if (!pass) why[host] = t.why(q, m.value);
+    }
+    return { what: t.what, wanted: t.wanted, byHost, why, note };
+  });
+}

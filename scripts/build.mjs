@@ -21,6 +21,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { npmCommand } from './lib/npm.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const STAMPS = join(ROOT, 'build', '.stamps');
@@ -111,11 +112,8 @@ function writtenSince(stage, since) {
 }
 
 function runNpmScript(name) {
-  // Under npm, npm_execpath is npm's own CLI: run it with this Node (no shell, any platform).
-  const execPath = process.env.npm_execpath;
-  const r = execPath && /\.c?js$/.test(execPath)
-    ? spawnSync(process.execPath, [execPath, 'run', name], { cwd: ROOT, stdio: 'inherit' })
-    : spawnSync('npm', ['run', name], { cwd: ROOT, stdio: 'inherit', shell: process.platform === 'win32' });
+  const npm = npmCommand(['run', name]);
+  const r = spawnSync(npm.command, npm.args, { cwd: ROOT, stdio: 'inherit', shell: npm.shell });
   if (r.status !== 0) throw new Error(`build: npm run ${name} failed (exit ${r.status ?? r.signal})`);
 }
 

@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { npmCommand } from './lib/npm.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const args = process.argv.slice(2);
@@ -28,10 +29,8 @@ const OS = { linux: 'linux', darwin: 'darwin', win32: 'win' }[process.platform];
 const PACKAGE = `node-${OS}-${process.arch}`;
 
 function npm(npmArgs, cwd) {
-  const cli = process.env.npm_execpath;
-  return cli && /\.c?js$/.test(cli)
-    ? spawnSync(process.execPath, [cli, ...npmArgs], { cwd, stdio: 'inherit' })
-    : spawnSync('npm', npmArgs, { cwd, stdio: 'inherit', shell: process.platform === 'win32' });
+  const npm = npmCommand(npmArgs);
+  return spawnSync(npm.command, npm.args, { cwd, stdio: 'inherit', shell: npm.shell });
 }
 
 /** Path of the Node binary for `major`, installing the registry package when needed. */

@@ -15,21 +15,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { npmCommand } from '../scripts/lib/npm.mjs';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const INSTALL_TIMEOUT = 300_000;
 
-/** npm itself, run by this Node when we were started by npm (no shell needed on any platform). */
-const NPM_CLI = process.env.npm_execpath && /\.c?js$/.test(process.env.npm_execpath) ? process.env.npm_execpath : null;
 
 /** The environment of a fresh shell: none of the npm_* variables of the `npm test` that runs us. */
 const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
 
 function npm(args: string[], cwd: string) {
   const options: SpawnSyncOptions = { cwd, env: CLEAN_ENV, encoding: 'utf8', timeout: INSTALL_TIMEOUT, maxBuffer: 64 << 20 };
-  const run = NPM_CLI
-    ? spawnSync(process.execPath, [NPM_CLI, ...args], options)
-    : spawnSync('npm', args, { ...options, shell: process.platform === 'win32' });
+  const cmd = npmCommand(args);
+  const run = spawnSync(cmd.command, cmd.args, { ...options, shell: cmd.shell });
   const output = `${run.stdout}\n${run.stderr}`;
   if (run.status !== 0) throw new Error(`npm ${args.join(' ')} failed (exit ${run.status ?? run.signal}) in ${cwd}:\n${output.slice(-4000)}`);
   return { stdout: String(run.stdout), output };

@@ -42,17 +42,21 @@ let tmp: string;
 let clone: string;
 let commit: string;
 
+// Cloning, and removing two installs' node_modules afterwards, can take longer than vitest's
+// default 10 s hook limit on a busy machine.
+const HOOK_TIMEOUT = 120_000;
+
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'wasm-arena-install-'));
   clone = join(tmp, 'clone');
   commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).trim();
   execFileSync('git', ['clone', '--quiet', '--no-checkout', REPO, clone]);
   execFileSync('git', ['checkout', '--quiet', commit], { cwd: clone });
-});
+}, HOOK_TIMEOUT);
 
 afterAll(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
+}, HOOK_TIMEOUT);
 
 describe('installed from git into a fresh project', () => {
   it(

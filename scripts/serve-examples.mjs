@@ -138,7 +138,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   }
   const { url } = await startServer({ port, host, isolate });
   console.log(`wasm-arena examples (${isolate ? 'cross-origin isolated' : 'no COOP/COEP'}) at ${url}/`);
-  console.log(`  ${url}/examples/audio-worklet/   AudioWorklet synth with a live heap meter`);
+  console.log(`  ${url}/examples/audio-worklet/   AudioWorklet synth: heap vs JS allocation per quantum (A/B)`);
   console.log(`  ${url}/examples/particles/       canvas particles in the heap vs JS objects`);
   console.log('Ctrl-C to stop.');
 }

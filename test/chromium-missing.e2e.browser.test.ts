@@ -20,8 +20,8 @@ describe('browser tests without Chromium', () => {
     });
     const output = run.stdout + run.stderr;
     expect(run.status, output).toBe(1);
-    expect(output).toContain('The browser tests need Chromium');
-    expect(output).toContain('apt-get install -y chromium');
+    expect(output).toContain('The browser tests need Chromium or Chrome, and none was found');
+    expect(output).toContain('npx playwright install chromium');
     expect(output).toMatch(/1 failed/);
   });
 });

@@ -113,6 +113,55 @@ describe('AudioWorklet example page', () => {
   });
 });
 
+describe('AudioWorklet example page: A/B of heap buffers vs JS allocation per quantum', () => {
+  it('offline, both modes render the same samples; JS per quantum makes 9 KiB of garbage a quantum, the heap none', async () => {
+    const { page, errors } = await openPage(browser, `${server.url}/examples/audio-worklet/`);
+    const compared = await page.evaluate(async () => {
+      const heap = await audioExample.renderOffline(4);
+      const heapCounters = audioExample.counters().heap;
+      audioExample.setMode('js');
+      const js = await audioExample.renderOffline(4);
+      let differences = 0;
+      for (let i = 0; i < heap.length; i++) if (heap[i] !== js[i]) differences++;
+      return { length: heap.length, differences, heap: heapCounters, js: audioExample.counters().js };
+    });
+    expect(compared.length).toBe(4 * 48000);
+    expect(compared.differences).toBe(0); // same code, same numbers: only the buffers' origin differs
+    // 1500 quanta, the first second (375) is warm-up
+    expect(compared.heap.quanta).toBe(1125);
+    expect(compared.heap.garbageBytes).toBe(0);
+    expect(compared.js.quanta).toBe(1125);
+    expect(compared.js.garbageBytes).toBe(1125 * 128 * (8 * 8 + 2 * 4)); // 8 Float64Array + 2 Float32Array
+    // the page keeps each mode's last offline render side by side
+    expect(await page.textContent('#ab')).toContain('garbage0 B9.9 MiB');
+    expect(await page.textContent('#status')).toContain('Its samples equal the other mode’s, bit for bit.');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('playing, the heap mode sees no GC in the audio thread; switched to JS per quantum, GC events come', async () => {
+    const { page, errors } = await openPage(browser, `${server.url}/examples/audio-worklet/`);
+    await page.click('#play');
+    await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('Playing'));
+    // one second of warm-up, then two seconds counted in heap mode
+    await page.waitForFunction(() => audioExample.counters().heap.quanta >= 750, undefined, { timeout: 30_000 });
+    const heap = await page.evaluate(() => audioExample.counters().heap);
+    expect(heap.gcEvents).toBe(0);
+    expect(heap.garbageBytes).toBe(0);
+    await page.click('input[value=js]');
+    await page.waitForFunction(() => audioExample.counters().js.gcEvents >= 1, undefined, { timeout: 30_000 });
+    const after = await page.evaluate(() => audioExample.counters());
+    expect(after.js.garbageBytes).toBeGreaterThan(0);
+    expect(after.heap.gcEvents).toBe(0);
+    expect(await page.textContent('#status')).toMatch(/Late quanta from (AudioContext\.playbackStats|the output clock)/);
+    console.info(`audio A/B while playing: ${JSON.stringify(after)}`);
+    console.info(`screenshot: ${await screenshot(page, 'audio-worklet-ab-live')}`);
+    await page.click('#play'); // stop
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
 describe('particles example page', () => {
   it('runs 600 frames with particle state in the heap; heap.check() passes and the stats add up', async () => {
     const { page, errors } = await openPage(browser, `${server.url}/examples/particles/?paused&seed=7`);
@@ -167,7 +216,21 @@ describe('particles example page', () => {
   });
 });
 
+interface AudioCounters {
+  quanta: number;
+  garbageBytes: number;
+  gcEvents: number;
+  overBudget: number;
+  longestMs: number;
+}
+
 declare global {
+  // test hook exposed by examples/audio-worklet/main.js
+  var audioExample: {
+    renderOffline(seconds?: number): Promise<Float32Array>;
+    setMode(mode: 'heap' | 'js'): void;
+    counters(): { heap: AudioCounters; js: AudioCounters; late: Array<{ quanta: number; events: number }> | null };
+  };
   // test hook exposed by examples/particles/main.js
   var particlesDemo: {
     heap: { stats(): Record<string, number>; check(): void };

@@ -1,16 +1,33 @@
 // AudioWorklet processor: an 8-voice wavetable arpeggio synth with a one-pole low-pass and a
-// feedback delay. Every buffer it touches lives in a wasm-arena heap:
+// feedback delay, in two memory modes the page switches between (A/B):
 //
-//   heap (1 MiB, from the WebAssembly.Module the page posted in processorOptions; shared with
-//         the page when it is cross-origin isolated, so the page's meter reads it directly)
-//   ├── arena "voices"   wavetable, per-voice state (struct of arrays), mix bus, scalars
-//   └── block  "delay"   the delay line (one heap.allocArray, the largest buffer)
+//   heap  every buffer lives in a wasm-arena heap, made once in the constructor:
+//           heap (1 MiB, from the WebAssembly.Module the page posted in processorOptions; shared
+//                 with the page when it is cross-origin isolated, so the page reads it directly)
+//           ├── arena "voices"  wavetable, per-voice state (struct of arrays), mix bus, scalars
+//           ├── block "scratch" one render buffer per voice
+//           └── block "delay"   the delay line (one heap.allocArray, the largest buffer)
+//         process() allocates nothing: heap stats before and after rendering are identical
+//         (test/audio.browser.test.ts checks exactly that), and it creates no JS objects.
+//   js    what naive code does: every quantum, a `new Float64Array(frames)` per voice and a
+//         `new Float32Array(frames)` for the mix bus and for the output block, dropped at the
+//         end of the quantum for the garbage collector (9 KiB per quantum at 128 frames).
 //
-// Everything is allocated in the constructor. process() only reads and writes those views:
-// it allocates nothing from the heap, so heap stats before and after rendering are identical
-// (test/audio.browser.test.ts checks exactly that), and creates no JS objects — except the
-// optional stats message every `statsEvery` blocks, which only a page without a shared heap
-// asks for.
+// Both modes run the same code on the same numbers, so they render the same samples; only
+// where the working buffers come from differs. The state (voices, filter, delay line) is shared,
+// so switching modes while playing is seamless.
+//
+// What the processor counts, per mode (STATE.ab, see synth-params.js), after a warm-up of one
+// second of audio (the constructor's garbage and JIT compilation belong to neither mode):
+//   - GC events: a WeakRef to an otherwise unreferenced object is checked every quantum; when it
+//     comes back empty, a garbage collection ran in this thread since the last check (at most one
+//     is counted per quantum). V8 clears weak references in the collections of a running
+//     AudioContext; an OfflineAudioContext renders in one task, which keeps the object alive, so
+//     offline renders cannot see collections this way (the page says so).
+//   - over-budget quanta: AudioWorkletGlobalScope has no performance.now(), only Date.now()
+//     (1 ms ticks), so a process() call is counted when it spans at least floor(q) + 2 ticks,
+//     q = one quantum in ms: then it certainly took longer than one quantum (a lower bound).
+//   - garbage bytes: the typed-array storage js mode allocates (exact; object headers not included).
 //
 // The output depends only on the sample index, so an OfflineAudioContext renders the same
 // samples every time; test/browser/synth-reference.ts recomputes them with plain JS numbers.
@@ -20,18 +37,18 @@
 // synchronously with Heap.fromModule.
 
 import { Heap } from '../../dist/index.js';
-import { STATE, SYNTH } from './synth-params.js';
+import { AB, MODE, STATE, SYNTH } from './synth-params.js';
 
-// Slots of the scalar state array (Float64Array in the arena).
 const S_SAMPLE = STATE.sample;
 const S_LP = STATE.lp;
 const S_WRITE = STATE.write;
 const S_LP_COEF = STATE.lpCoef;
 const S_FEEDBACK = STATE.feedback;
 const S_BLOCKS = STATE.blocks;
+const S_MODE = STATE.mode;
 const S_COUNT = STATE.count;
 
-// The render quantum is 128 frames today; the mix bus leaves room for larger quanta.
+// The render quantum is 128 frames today; the buffers leave room for larger quanta.
 const MAX_FRAMES = 4096;
 
 class ArenaSynthProcessor extends AudioWorkletProcessor {
@@ -66,6 +83,14 @@ class ArenaSynthProcessor extends AudioWorkletProcessor {
     this.state = arena.allocArray(Float64Array, S_COUNT);
     this.pitches = arena.allocArray(Float64Array, SYNTH.pattern.length); // Hz per step
 
+    // One render buffer per voice: a block of V x MAX_FRAMES doubles, one view per voice.
+    this.scratch = heap.allocArray(Float64Array, V * MAX_FRAMES);
+    const scratchAt = heap.addressOf(this.scratch);
+    this.voiceBufs = [];
+    for (let v = 0; v < V; v++) this.voiceBufs.push(heap.view(Float64Array, scratchAt + v * MAX_FRAMES * 8, MAX_FRAMES));
+    // js mode puts its fresh buffers here each quantum (the array itself is made once).
+    this.jsVoiceBufs = new Array(V).fill(null);
+
     // The delay line is the big buffer: a block of its own, straight from the heap.
     this.delay = heap.allocArray(Float32Array, this.delaySamples);
 
@@ -74,16 +99,24 @@ class ArenaSynthProcessor extends AudioWorkletProcessor {
       this.table[i] = (Math.sin(t) + 0.5 * Math.sin(2 * t) + 0.25 * Math.sin(3 * t)) / 1.75;
     }
     SYNTH.pattern.forEach((note, i) => (this.pitches[i] = 440 * 2 ** ((note - 69) / 12)));
-    this.state[S_LP_COEF] = 1 - Math.exp((-2 * Math.PI * SYNTH.cutoffHz) / sampleRate);
-    this.state[S_FEEDBACK] = SYNTH.delayFeedback;
     // (allocArray memory is not zeroed: clear what must start at zero)
+    this.state.fill(0);
     this.delay.fill(0);
     this.env.fill(0);
     this.phase.fill(0);
     this.inc.fill(0);
     this.attacking.fill(0);
+    this.state[S_LP_COEF] = 1 - Math.exp((-2 * Math.PI * SYNTH.cutoffHz) / sampleRate);
+    this.state[S_FEEDBACK] = SYNTH.delayFeedback;
+    this.state[S_MODE] = opts.mode === 'js' ? MODE.js : MODE.heap;
+
+    // Over budget: at least floor(q) + 2 ticks of the 1 ms clock, q = one 128-frame quantum in ms.
+    this.budgetTicks = Math.floor((1000 * 128) / sampleRate) + 2;
+    this.gcSentinel = new WeakRef({});
+    this.warmupBlocks = Math.round(sampleRate / 128);
 
     this.statsEvery = opts.statsEvery ?? 0; // post stats every N blocks (0 = only on request)
+    this.statsInto = {}; // heap.stats(into): no new object per message
     this.port.onmessage = (e) => this.onMessage(e.data);
     this.postStats('ready');
   }
@@ -93,6 +126,7 @@ class ArenaSynthProcessor extends AudioWorkletProcessor {
     else if (msg.type === 'cutoff') {
       this.state[S_LP_COEF] = 1 - Math.exp((-2 * Math.PI * msg.value) / sampleRate);
     } else if (msg.type === 'feedback') this.state[S_FEEDBACK] = msg.value;
+    else if (msg.type === 'mode') this.state[S_MODE] = msg.value === 'js' ? MODE.js : MODE.heap;
   }
 
   postStats(type, check = false) {
@@ -108,60 +142,112 @@ class ArenaSynthProcessor extends AudioWorkletProcessor {
     this.port.postMessage({
       type,
       stateAddress: this.heap.addressOf(this.state),
-      stats: this.heap.stats(),
+      stats: this.heap.stats(this.statsInto),
       blocks: this.state[S_BLOCKS],
       samples: this.state[S_SAMPLE],
+      state: this.state.slice(), // a copy: posting the view itself would copy the whole memory
       sampleRate,
       check: checked,
     });
   }
 
   process(_inputs, outputs) {
+    const started = Date.now();
     const out = outputs[0];
     const left = out[0];
     if (left === undefined) return true;
     const frames = Math.min(left.length, MAX_FRAMES);
+    const state = this.state;
+    const mode = state[S_MODE];
+    const ab = STATE.ab[mode];
+
+    // A/B: the same render from buffers made once (heap) or made now and dropped (js).
+    let voiceBufs, mix, dest;
+    if (mode === MODE.js) {
+      voiceBufs = this.jsVoiceBufs;
+      for (let v = 0; v < voiceBufs.length; v++) voiceBufs[v] = new Float64Array(frames);
+      mix = new Float32Array(frames);
+      dest = new Float32Array(frames);
+    } else {
+      voiceBufs = this.voiceBufs;
+      mix = this.mix;
+      dest = left;
+    }
+    this.renderVoices(frames, voiceBufs);
+    this.mixAndDelay(frames, voiceBufs, mix, dest);
+    if (dest !== left) left.set(dest);
+    for (let c = 1; c < out.length; c++) out[c].set(left);
+
+    const blocks = ++state[S_BLOCKS];
+    const counted = blocks > this.warmupBlocks ? 1 : 0;
+    if (this.gcSentinel.deref() === undefined) {
+      state[ab + AB.gcEvents] += counted;
+      this.gcSentinel = new WeakRef({});
+    }
+    if (counted === 1) {
+      state[ab + AB.quanta]++;
+      if (mode === MODE.js) state[ab + AB.garbageBytes] += (voiceBufs.length * 8 + 2 * 4) * frames;
+      const ticks = Date.now() - started;
+      if (ticks > state[ab + AB.longestMs]) state[ab + AB.longestMs] = ticks;
+      if (ticks >= this.budgetTicks) state[ab + AB.overBudget]++;
+    }
+    if (this.statsEvery > 0 && blocks % this.statsEvery === 0) this.postStats('stats');
+    return true;
+  }
+
+  /** Each voice into its own buffer; the sequencer starts a note on the next voice every step. */
+  renderVoices(frames, voiceBufs) {
     const V = SYNTH.voices;
     const N = SYNTH.tableSize;
-    const { table, phase, inc, env, attacking, mix, state, delay, pitches } = this;
+    const { table, phase, inc, env, attacking, pitches, stepSamples, attackStep, decay } = this;
     const steps = pitches.length;
-
-    let n = state[S_SAMPLE];
-    for (let f = 0; f < frames; f++, n++) {
-      // Sequencer: a new note on the next voice at every step boundary.
-      if (n % this.stepSamples === 0) {
-        const step = n / this.stepSamples;
-        const v = step % V;
-        phase[v] = 0;
-        inc[v] = pitches[step % steps] / sampleRate;
-        env[v] = 0;
-        attacking[v] = 1;
-      }
-      let s = 0;
-      for (let v = 0; v < V; v++) {
-        let e = env[v];
-        if (attacking[v] === 1) {
-          e += this.attackStep;
+    const n0 = this.state[S_SAMPLE];
+    for (let v = 0; v < V; v++) {
+      const buf = voiceBufs[v];
+      let p = phase[v];
+      let e = env[v];
+      let rate = inc[v];
+      let rising = attacking[v];
+      for (let f = 0, n = n0; f < frames; f++, n++) {
+        if (n % stepSamples === 0 && (n / stepSamples) % V === v) {
+          p = 0;
+          rate = pitches[(n / stepSamples) % steps] / sampleRate;
+          e = 0;
+          rising = 1;
+        }
+        if (rising === 1) {
+          e += attackStep;
           if (e >= 1) {
             e = 1;
-            attacking[v] = 0;
+            rising = 0;
           }
         } else {
-          e *= this.decay;
+          e *= decay;
         }
-        env[v] = e;
-        const pos = phase[v] * N;
+        const pos = p * N;
         const i = pos | 0;
         const a = table[i];
-        s += (a + (table[i + 1] - a) * (pos - i)) * e;
-        let p = phase[v] + inc[v];
+        buf[f] = (a + (table[i + 1] - a) * (pos - i)) * e;
+        p += rate;
         if (p >= 1) p -= 1;
-        phase[v] = p;
       }
+      phase[v] = p;
+      env[v] = e;
+      inc[v] = rate;
+      attacking[v] = rising;
+    }
+  }
+
+  /** Sum the voices (in voice order, as doubles), then low-pass and the feedback delay into dest. */
+  mixAndDelay(frames, voiceBufs, mix, dest) {
+    const V = SYNTH.voices;
+    const state = this.state;
+    const delay = this.delay;
+    for (let f = 0; f < frames; f++) {
+      let s = 0;
+      for (let v = 0; v < V; v++) s += voiceBufs[v][f];
       mix[f] = s * SYNTH.voiceGain;
     }
-
-    // Second pass over the mix bus: low-pass, then the feedback delay.
     let lp = state[S_LP];
     let w = state[S_WRITE];
     const coef = state[S_LP_COEF];
@@ -172,16 +258,11 @@ class ArenaSynthProcessor extends AudioWorkletProcessor {
       const d = delay[w];
       delay[w] = lp + fb * d;
       if (++w === D) w = 0;
-      left[f] = lp + SYNTH.delayMix * d;
+      dest[f] = lp + SYNTH.delayMix * d;
     }
-    for (let c = 1; c < out.length; c++) out[c].set(left);
-
     state[S_LP] = lp;
     state[S_WRITE] = w;
-    state[S_SAMPLE] = n;
-    const blocks = ++state[S_BLOCKS];
-    if (this.statsEvery > 0 && blocks % this.statsEvery === 0) this.postStats('stats');
-    return true;
+    state[S_SAMPLE] += frames;
   }
 }
 

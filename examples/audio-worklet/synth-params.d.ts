@@ -12,6 +12,15 @@ export declare const SYNTH: {
   delayMix: number;
   pattern: number[];
 };
+export declare const MODE: { heap: number; js: number };
+export declare const AB: {
+  quanta: number;
+  garbageBytes: number;
+  gcEvents: number;
+  overBudget: number;
+  longestMs: number;
+  count: number;
+};
 export declare const STATE: {
   sample: number;
   lp: number;
@@ -19,5 +28,7 @@ export declare const STATE: {
   lpCoef: number;
   feedback: number;
   blocks: number;
+  mode: number;
+  ab: [number, number];
   count: number;
 };

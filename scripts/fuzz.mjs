@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// `npm run fuzz`: the property test of test/property.test.ts run for many operations.
+//
+//   npm run fuzz                 10 000 000 operations
+//   npm run fuzz -- 500000       another count (or FUZZ_OPS=500000 npm run fuzz)
+//
+// Plain Node instead of `VAR=… vitest` in package.json, so it runs the same on Windows.
+
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const DEFAULT_OPS = 10_000_000;
+const arg = process.argv.slice(2).find((a) => !a.startsWith('-'));
+const raw = arg ?? process.env.FUZZ_OPS ?? String(DEFAULT_OPS);
+const ops = Number(raw.replace(/[_,]/g, ''));
+if (!Number.isSafeInteger(ops) || ops <= 0) {
+  console.error(`fuzz: the operation count must be a positive integer, got ${JSON.stringify(raw)}`);
+  process.exit(2);
+}
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
+const r = spawnSync(process.execPath, [vitest, 'run', '--project', 'node', 'test/property.test.ts'], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, WASM_ARENA_FUZZ_OPS: String(ops) },
+});
+process.exit(r.status ?? 1);

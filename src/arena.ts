@@ -5,6 +5,7 @@ import { validAlign } from './args.js';
 import { HeapError, OutOfMemoryError } from './errors.js';
 import { hex } from './faults.js';
 import type { Heap } from './heap.js';
+import { FrameStack, runScope, type Frame } from './scope.js';
 import type { TypedArrayConstructor, TypedArrayOf } from './views.js';
 import type { Exports } from './wasm.js';
 
@@ -28,6 +29,7 @@ export class Arena {
   readonly heap: Heap;
   private _a: number;
   private readonly _bump: Exports['arenaAlloc'];
+  private _frames: FrameStack | undefined = undefined;
 
   /** @internal Made by `heap.arena(bytes)`. */
   constructor(heap: Heap, handle: number) {
@@ -74,6 +76,30 @@ export class Arena {
     if (this.heap._x.arenaReset(this._a, m) !== 0) {
       throw new RangeError(`arena.reset(${hex(m)}): not a mark of this arena (outside ${hex(this.word(A_BASE))}…${hex(this.word(A_CURSOR))})`);
     }
+  }
+
+  /**
+   * Runs `fn(arena)`, then frees everything it allocated from this arena (also on a throw), and
+   * returns what `fn` returned. No garbage. See also frame().
+   *
+   * ```ts
+   * const sum = frame.scope((a) => { const tmp = a.allocArray(Float32Array, 64); … return s; });
+   * ```
+   */
+  scope<R>(fn: (arena: Arena) => R): R {
+    return runScope(this, fn);
+  }
+
+  /**
+   * Opens a scope that `using` (or `dispose()`) closes: everything allocated from this arena
+   * until then is freed. The Frame object is reused (one per nesting depth): no garbage.
+   *
+   * ```ts
+   * { using f = arena.frame(); const tmp = arena.alloc(256); }   // tmp freed here
+   * ```
+   */
+  frame(): Frame {
+    return (this._frames ??= new FrameStack(this)).enter();
   }
 
   /** Bytes handed out since the last reset (alignment padding included). */

@@ -6,6 +6,8 @@ import { Arena } from './arena.js';
 import { badLength, badRequest, checkOptions, checkPointer, elementSize, validAlign } from './args.js';
 import { InvalidPointerError, OutOfMemoryError } from './errors.js';
 import { errorFor, hex } from './faults.js';
+import { createSoa, type SoaTable } from './soa.js';
+import type { Schema, StructType } from './struct.js';
 import { MemoryViews, makeBufferResizable, type TypedArrayConstructor, type TypedArrayOf } from './views.js';
 import { type Exports, type ModuleKind, importsMemory, instantiate, moduleAsync, moduleSync } from './wasm.js';
 
@@ -356,5 +358,20 @@ export class Heap {
     return new OutOfMemoryError(
       `${what}: out of memory: ${s.usedBytes} bytes in ${s.liveBlocks} live blocks, heap ${s.heapBytes} bytes ` +
         `of maximumBytes ${s.maximumBytes}, largest free block ${s.largestFreeBlock}`);
+  }
+
+  // ── Structs ─────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * A struct-of-arrays table of `type` in this heap, with room for `capacity` rows (it grows on
+   * demand): `t.x` is a typed-array column, `t.add()` / `t.remove(row)` O(1). See Soa.
+   *
+   * ```ts
+   * const t = heap.soa(struct({ x: 'f32', vx: 'f32' }), 1000);
+   * const r = t.add(); t.x[r] = 0; t.vx[r] = 1;
+   * ```
+   */
+  soa<S extends Schema>(type: StructType<S>, capacity: number): SoaTable<S> {
+    return createSoa(this, type, capacity);
   }
 }

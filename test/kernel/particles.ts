@@ -1,0 +1,76 @@
+// @ts-nocheck: AssemblyScript (asc checks it; tsc does not know its types and decorators)
+// A wasm kernel over a wasm-arena heap's own memory (imported, not copied): it steps particles
+// stored by JavaScript, once as SoA columns (`heap.soa(Particle, n)`: one address per column) and
+// once as records (`Particle.cursor(heap)`: one address per record, field offsets from
+// `Particle.offsets`). test/struct.kernel.test.ts compiles it with this folder's asconfig.json
+// and compares the memory bit for bit with the same step done in JavaScript.
+//
+// Particle = struct({ x: 'f32', y: 'f32', vx: 'f32', vy: 'f32', age: 'u16', alive: 'u8', color: ['u8', 4] })
+
+/** The same record as an AssemblyScript class: its offsets must equal Particle.offsets. */
+@unmanaged class Particle {
+  x: f32;
+  y: f32;
+  vx: f32;
+  vy: f32;
+  age: u16;
+  alive: u8;
+  color0: u8;
+  color1: u8;
+  color2: u8;
+  color3: u8;
+}
+
+/** Offsets of the class's fields, in schema order (color: its first element). */
+export function offsets(out: usize): void {
+  store<u32>(out, offsetof<Particle>('x'));
+  store<u32>(out, offsetof<Particle>('y'), 4);
+  store<u32>(out, offsetof<Particle>('vx'), 8);
+  store<u32>(out, offsetof<Particle>('vy'), 12);
+  store<u32>(out, offsetof<Particle>('age'), 16);
+  store<u32>(out, offsetof<Particle>('alive'), 20);
+  store<u32>(out, offsetof<Particle>('color0'), 24);
+}
+
+/**
+ * One step of n particles in SoA columns: gravity, motion, a bounce at y = floor, age + 1, and
+ * the alpha byte of the colour fades by 1/8 (integer arithmetic).
+ */
+export function stepColumns(x: usize, y: usize, vx: usize, vy: usize, age: usize, color: usize, n: u32, dt: f32, g: f32, floor: f32): void {
+  for (let i: usize = 0; i < <usize>n; i++) {
+    const f = i << 2;
+    let v = load<f32>(vy + f) + g * dt;
+    let py = load<f32>(y + f) + v * dt;
+    if (py > floor) {
+      py = floor;
+      v = -v * <f32>0.5;
+    }
+    store<f32>(vy + f, v);
+    store<f32>(y + f, py);
+    store<f32>(x + f, load<f32>(x + f) + load<f32>(vx + f) * dt);
+    store<u16>(age + (i << 1), load<u16>(age + (i << 1)) + 1);
+    const a = color + (i << 2) + 3;
+    const alpha = <u32>load<u8>(a);
+    store<u8>(a, <u8>(alpha - (alpha >> 3)));
+  }
+}
+
+/** The same step for n records of `size` bytes from `base`, fields at the given offsets. */
+export function stepRecords(base: usize, size: usize, n: u32, ox: usize, oy: usize, ovx: usize, ovy: usize, oage: usize, ocolor: usize, dt: f32, g: f32, floor: f32): void {
+  for (let i: usize = 0; i < <usize>n; i++) {
+    const p = base + i * size;
+    let v = load<f32>(p + ovy) + g * dt;
+    let py = load<f32>(p + oy) + v * dt;
+    if (py > floor) {
+      py = floor;
+      v = -v * <f32>0.5;
+    }
+    store<f32>(p + ovy, v);
+    store<f32>(p + oy, py);
+    store<f32>(p + ox, load<f32>(p + ox) + load<f32>(p + ovx) * dt);
+    store<u16>(p + oage, load<u16>(p + oage) + 1);
+    const a = p + ocolor + 3;
+    const alpha = <u32>load<u8>(a);
+    store<u8>(a, <u8>(alpha - (alpha >> 3)));
+  }
+}

@@ -33,44 +33,36 @@ export function offsets(out: usize): void {
 }
 
 /**
- * One step of n particles in SoA columns: gravity, motion, a bounce at y = floor, age + 1, and
- * the alpha byte of the colour fades by 1/8 (integer arithmetic).
+ * One particle's step, given the addresses of its fields: gravity, motion, a bounce at
+ * y = floor, age + 1, and the alpha byte of its colour fades by 1/8 (integer arithmetic).
  */
+@inline function step(x: usize, y: usize, vx: usize, vy: usize, age: usize, alpha: usize, dt: f32, g: f32, floor: f32): void {
+  let v = load<f32>(vy) + g * dt;
+  let py = load<f32>(y) + v * dt;
+  if (py > floor) {
+    py = floor;
+    v = -v * <f32>0.5;
+  }
+  store<f32>(vy, v);
+  store<f32>(y, py);
+  store<f32>(x, load<f32>(x) + load<f32>(vx) * dt);
+  store<u16>(age, load<u16>(age) + 1);
+  const a = <u32>load<u8>(alpha);
+  store<u8>(alpha, <u8>(a - (a >> 3)));
+}
+
+/** Steps n particles stored as SoA columns (one address per column). */
 export function stepColumns(x: usize, y: usize, vx: usize, vy: usize, age: usize, color: usize, n: u32, dt: f32, g: f32, floor: f32): void {
   for (let i: usize = 0; i < <usize>n; i++) {
     const f = i << 2;
-    let v = load<f32>(vy + f) + g * dt;
-    let py = load<f32>(y + f) + v * dt;
-    if (py > floor) {
-      py = floor;
-      v = -v * <f32>0.5;
-    }
-    store<f32>(vy + f, v);
-    store<f32>(y + f, py);
-    store<f32>(x + f, load<f32>(x + f) + load<f32>(vx + f) * dt);
-    store<u16>(age + (i << 1), load<u16>(age + (i << 1)) + 1);
-    const a = color + (i << 2) + 3;
-    const alpha = <u32>load<u8>(a);
-    store<u8>(a, <u8>(alpha - (alpha >> 3)));
+    step(x + f, y + f, vx + f, vy + f, age + (i << 1), color + (i << 2) + 3, dt, g, floor);
   }
 }
 
-/** The same step for n records of `size` bytes from `base`, fields at the given offsets. */
+/** Steps n records of `size` bytes from `base`, fields at the given offsets. */
 export function stepRecords(base: usize, size: usize, n: u32, ox: usize, oy: usize, ovx: usize, ovy: usize, oage: usize, ocolor: usize, dt: f32, g: f32, floor: f32): void {
   for (let i: usize = 0; i < <usize>n; i++) {
     const p = base + i * size;
-    let v = load<f32>(p + ovy) + g * dt;
-    let py = load<f32>(p + oy) + v * dt;
-    if (py > floor) {
-      py = floor;
-      v = -v * <f32>0.5;
-    }
-    store<f32>(p + ovy, v);
-    store<f32>(p + oy, py);
-    store<f32>(p + ox, load<f32>(p + ox) + load<f32>(p + ovx) * dt);
-    store<u16>(p + oage, load<u16>(p + oage) + 1);
-    const a = p + ocolor + 3;
-    const alpha = <u32>load<u8>(a);
-    store<u8>(a, <u8>(alpha - (alpha >> 3)));
+    step(p + ox, p + oy, p + ovx, p + ovy, p + oage, p + ocolor + 3, dt, g, floor);
   }
 }

@@ -75,7 +75,8 @@ function plan() {
   add('typed', ['wasm-arena', 'js-gc', 'js-pool', 'thing', 'as-tlsf']);
   add('bump', ['wasm-arena', 'js-gc', 'js-pool', 'floor']);
   add('audio', ['wasm-arena', 'wasm-arena-heap', 'js-gc', 'js-pool', 'thing', 'as-tlsf', 'floor']);
-  add('particles', ['wasm-arena', 'js-gc', 'js-pool', 'as-tlsf']);
+  add('particles', ['wasm-arena', 'js-gc', 'js-pool', 'as-tlsf', 'wasm-arena-soa', 'wasm-arena-cursor']);
+  add('scope', ['wasm-arena']);
   add('footprint', ['wasm-arena', 'js-gc', 'js-pool', 'thing', 'as-tlsf']);
   const jobs = [];
   for (let r = 1; r <= ROUNDS; r++) {
@@ -195,6 +196,7 @@ function summaryText(r, m) {
   if (r.workload === 'audio') return `p50 ${m.p50.median.toFixed(2)} µs, p99.9 ${m.p999.median.toFixed(1)} µs, ${m.gcEvents.median} GC`;
   if (r.workload === 'particles') return `p50 ${m.p50.median.toFixed(2)} ms, p99 ${m.p99.median.toFixed(2)} ms, ${m.gcEvents.median} GC`;
   if (r.workload === 'footprint') return `peak heap ${r.extra.peakHeapBytes} B = ${r.extra.ratio.toFixed(2)}× peak live`;
+  if (r.workload === 'scope') return `frame ${m.frameNs.median.toFixed(1)} ns, scope(fn) ${m.scopeNs.median.toFixed(1)} ns, ${m.gcEvents.median} GC`;
   if (r.workload === 'bump') return `alloc ${m.allocNs.median.toFixed(2)} ns${m.resetNs ? `, reset ${m.resetNs.median.toFixed(2)} ns` : ''}`;
   return 'done';
 }

@@ -65,6 +65,12 @@ export type Cursor<S extends Schema> = CursorMembers<S> & { -readonly [K in Scal
  */
 const NOWHERE = 0xffff_0000;
 
+/** @internal A field's kind and name, for the slow paths (one argument keeps the accessors small). */
+export interface Slot {
+  readonly kind: number;
+  readonly name: string;
+}
+
 /** @internal The state behind every cursor; fields are added per type as prototype accessors. */
 export class CursorBase {
   /** Current address. */
@@ -106,7 +112,7 @@ export class CursorBase {
       const kind = this.type._kinds[f];
       const values: unknown[] = [];
       for (let e = 0; e < count; e++) {
-        const v = this._load(kind, (this._p + offset + e * bytes) / bytes, name);
+        const v = this._load({ kind, name }, (this._p + offset + e * bytes) / bytes);
         values.push(typeof v === 'bigint' ? v.toString() : v);
       }
       out[name] = isArray ? values : values[0];
@@ -137,24 +143,24 @@ export class CursorBase {
     }
   }
 
-  /** Slow path of a read: element `i` of the kind's view, after refreshing the views. */
-  _load(kind: number, i: number, field: string): Value {
-    let v = this._view(kind);
+  /** Slow path of a read: element `i` of the slot's view, after refreshing the views. */
+  _load(slot: Slot, i: number): Value {
+    let v = this._view(slot.kind);
     if (i >= v.length) {
       this._refresh();
-      v = this._view(kind);
-      if (i >= v.length) this._outside(kind, i, field);
+      v = this._view(slot.kind);
+      if (i >= v.length) this._outside(slot.kind, i, slot.name);
     }
     return v[i];
   }
 
   /** Slow path of a write. */
-  _store(kind: number, i: number, x: Value, field: string): void {
-    let v = this._view(kind);
+  _store(slot: Slot, i: number, x: Value): void {
+    let v = this._view(slot.kind);
     if (i >= v.length) {
       this._refresh();
-      v = this._view(kind);
-      if (i >= v.length) this._outside(kind, i, field);
+      v = this._view(slot.kind);
+      if (i >= v.length) this._outside(slot.kind, i, slot.name);
     }
     (v as { [i: number]: Value })[i] = x;
   }
@@ -181,28 +187,28 @@ export class CursorBase {
 // never wrapped: an address past 4 GiB stays past the end of the view and takes the slow path.
 type Getter = (this: CursorBase) => Value;
 type Setter = (this: CursorBase, x: never) => void;
-type Make<F> = (k: number, field: string) => F;
+type Make<F> = (k: number, field: Slot) => F;
 const ACCESSORS: [Make<Getter>, Make<Setter>][] = [
-  [(k, f) => function () { const v = this._u8, i = this._p + k; return i < v.length ? v[i] : this._load(0, i, f); },
-   (k, f) => function (x: number) { const v = this._u8, i = this._p + k; if (i < v.length) v[i] = x; else this._store(0, i, x, f); }],
-  [(k, f) => function () { const v = this._i8, i = this._p + k; return i < v.length ? v[i] : this._load(1, i, f); },
-   (k, f) => function (x: number) { const v = this._i8, i = this._p + k; if (i < v.length) v[i] = x; else this._store(1, i, x, f); }],
-  [(k, f) => function () { const v = this._u16, i = (this._p >>> 1) + k; return i < v.length ? v[i] : this._load(2, i, f); },
-   (k, f) => function (x: number) { const v = this._u16, i = (this._p >>> 1) + k; if (i < v.length) v[i] = x; else this._store(2, i, x, f); }],
-  [(k, f) => function () { const v = this._i16, i = (this._p >>> 1) + k; return i < v.length ? v[i] : this._load(3, i, f); },
-   (k, f) => function (x: number) { const v = this._i16, i = (this._p >>> 1) + k; if (i < v.length) v[i] = x; else this._store(3, i, x, f); }],
-  [(k, f) => function () { const v = this._u32, i = (this._p >>> 2) + k; return i < v.length ? v[i] : this._load(4, i, f); },
-   (k, f) => function (x: number) { const v = this._u32, i = (this._p >>> 2) + k; if (i < v.length) v[i] = x; else this._store(4, i, x, f); }],
-  [(k, f) => function () { const v = this._i32, i = (this._p >>> 2) + k; return i < v.length ? v[i] : this._load(5, i, f); },
-   (k, f) => function (x: number) { const v = this._i32, i = (this._p >>> 2) + k; if (i < v.length) v[i] = x; else this._store(5, i, x, f); }],
-  [(k, f) => function () { const v = this._f32, i = (this._p >>> 2) + k; return i < v.length ? v[i] : this._load(6, i, f); },
-   (k, f) => function (x: number) { const v = this._f32, i = (this._p >>> 2) + k; if (i < v.length) v[i] = x; else this._store(6, i, x, f); }],
-  [(k, f) => function () { const v = this._f64, i = (this._p >>> 3) + k; return i < v.length ? v[i] : this._load(7, i, f); },
-   (k, f) => function (x: number) { const v = this._f64, i = (this._p >>> 3) + k; if (i < v.length) v[i] = x; else this._store(7, i, x, f); }],
-  [(k, f) => function () { const v = this._u64, i = (this._p >>> 3) + k; return i < v.length ? v[i] : this._load(8, i, f); },
-   (k, f) => function (x: bigint) { const v = this._u64, i = (this._p >>> 3) + k; if (i < v.length) v[i] = x; else this._store(8, i, x, f); }],
-  [(k, f) => function () { const v = this._i64, i = (this._p >>> 3) + k; return i < v.length ? v[i] : this._load(9, i, f); },
-   (k, f) => function (x: bigint) { const v = this._i64, i = (this._p >>> 3) + k; if (i < v.length) v[i] = x; else this._store(9, i, x, f); }],
+  [(k, f) => function () { const v = this._u8, i = this._p + k; return i < v.length ? v[i] : this._load(f, i); },
+   (k, f) => function (x: number) { const v = this._u8, i = this._p + k; if (i < v.length) v[i] = x; else this._store(f, i, x); }],
+  [(k, f) => function () { const v = this._i8, i = this._p + k; return i < v.length ? v[i] : this._load(f, i); },
+   (k, f) => function (x: number) { const v = this._i8, i = this._p + k; if (i < v.length) v[i] = x; else this._store(f, i, x); }],
+  [(k, f) => function () { const v = this._u16, i = (this._p >>> 1) + k; return i < v.length ? v[i] : this._load(f, i); },
+   (k, f) => function (x: number) { const v = this._u16, i = (this._p >>> 1) + k; if (i < v.length) v[i] = x; else this._store(f, i, x); }],
+  [(k, f) => function () { const v = this._i16, i = (this._p >>> 1) + k; return i < v.length ? v[i] : this._load(f, i); },
+   (k, f) => function (x: number) { const v = this._i16, i = (this._p >>> 1) + k; if (i < v.length) v[i] = x; else this._store(f, i, x); }],
+  [(k, f) => function () { const v = this._u32, i = (this._p >>> 2) + k; return i < v.length ? v[i] : this._load(f, i); },
+   (k, f) => function (x: number) { const v = this._u32, i = (this._p >>> 2) + k; if (i < v.length) v[i] = x; else this._store(f, i, x); }],
+  [(k, f) => function () { const v = this._i32, i = (this._p >>> 2) + k; return i < v.length ? v[i] : this._load(f, i); },
+   (k, f) => function (x: number) { const v = this._i32, i = (this._p >>> 2) + k; if (i < v.length) v[i] = x; else this._store(f, i, x); }],
+  [(k, f) => function () { const v = this._f32, i = (this._p >>> 2) + k; return i < v.length ? v[i] : this._load(f, i); },
+   (k, f) => function (x: number) { const v = this._f32, i = (this._p >>> 2) + k; if (i < v.length) v[i] = x; else this._store(f, i, x); }],
+  [(k, f) => function () { const v = this._f64, i = (this._p >>> 3) + k; return i < v.length ? v[i] : this._load(f, i); },
+   (k, f) => function (x: number) { const v = this._f64, i = (this._p >>> 3) + k; if (i < v.length) v[i] = x; else this._store(f, i, x); }],
+  [(k, f) => function () { const v = this._u64, i = (this._p >>> 3) + k; return i < v.length ? v[i] : this._load(f, i); },
+   (k, f) => function (x: bigint) { const v = this._u64, i = (this._p >>> 3) + k; if (i < v.length) v[i] = x; else this._store(f, i, x); }],
+  [(k, f) => function () { const v = this._i64, i = (this._p >>> 3) + k; return i < v.length ? v[i] : this._load(f, i); },
+   (k, f) => function (x: bigint) { const v = this._i64, i = (this._p >>> 3) + k; if (i < v.length) v[i] = x; else this._store(f, i, x); }],
 ];
 
 /**
@@ -213,14 +219,18 @@ const ACCESSORS: [Make<Getter>, Make<Setter>][] = [
  */
 class FieldArrayImpl implements FieldArray<Value> {
   readonly length: number;
+  private readonly _slot: Slot;
+  private readonly _bytes: number;
   constructor(
     private readonly _c: CursorBase,
     private readonly _name: string,
     private readonly _offset: number,
     count: number,
-    private readonly _kind: number,
+    kind: number,
   ) {
     this.length = count;
+    this._slot = { kind, name: _name };
+    this._bytes = KIND_BYTES[kind];
   }
 
   get address(): number {
@@ -229,14 +239,12 @@ class FieldArrayImpl implements FieldArray<Value> {
 
   get(i: number): Value {
     if ((i >>> 0) !== i || i >= this.length) this._badIndex('get', i);
-    const bytes = KIND_BYTES[this._kind];
-    return this._c._load(this._kind, (this._c._p + this._offset) / bytes + i, this._name);
+    return this._c._load(this._slot, (this._c._p + this._offset) / this._bytes + i);
   }
 
   set(i: number, value: Value): void {
     if ((i >>> 0) !== i || i >= this.length) this._badIndex('set', i);
-    const bytes = KIND_BYTES[this._kind];
-    this._c._store(this._kind, (this._c._p + this._offset) / bytes + i, value, this._name);
+    this._c._store(this._slot, (this._c._p + this._offset) / this._bytes + i, value);
   }
 
   fill(value: Value): void {
@@ -266,7 +274,7 @@ export function cursorClass<S extends Schema>(type: StructType<S>): new (heap: H
     const k0 = f.offset / f.bytes; // offset in elements: exact by natural alignment
     const desc: PropertyDescriptor = f.isArray
       ? { get(this: CursorBase) { return this._arrays[k]; } }
-      : { get: ACCESSORS[kind][0](k0, f.name), set: ACCESSORS[kind][1](k0, f.name) };
+      : { get: ACCESSORS[kind][0](k0, { kind, name: f.name }), set: ACCESSORS[kind][1](k0, { kind, name: f.name }) };
     Object.defineProperty(C.prototype, f.name, { ...desc, enumerable: true, configurable: false });
   });
   return C as unknown as new (heap: Heap) => Cursor<S>;

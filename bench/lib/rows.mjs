@@ -66,6 +66,7 @@ export function buildRows(results) {
     ['gcMs', 'particles GC time', 'ms'],
     ['gcLongestMs', 'particles longest GC pause', 'ms'],
   ]);
+  structRows(results, rows, peersOf('particles'));
   const fp = peersOf('footprint');
   if (fp.length) {
     const ex = (p) => find(results, { workload: 'footprint', peer: p })?.extra;
@@ -89,4 +90,33 @@ export function buildRows(results) {
     ['resetNs', 'bump reset', 'ns'],
   ]);
   return rows;
+}
+
+/**
+ * The struct API (heap.soa, cursors) in the particles workload: the frame rows again with
+ * wasm-arena's cell taken from the soa / cursor job, the paired bare update of 10,000 particles
+ * (the JS GC column: plain objects in the same process), and arena scopes.
+ */
+function structRows(results, rows, particlePeers) {
+  const job = (peer) => find(results, { workload: 'particles', peer });
+  const others = particlePeers.filter((p) => p !== 'wasm-arena' && !p.startsWith('wasm-arena-'));
+  for (const [peer, path] of [['wasm-arena-soa', 'soa'], ['wasm-arena-cursor', 'cursor']]) {
+    if (!job(peer)) continue;
+    for (const [metric, label, unit] of [['p50', 'frame time p50', 'ms'], ['p99', 'frame time p99', 'ms'], ['gcEvents', 'GC events', 'events']]) {
+      const cells = Object.fromEntries(others.map((p) => [p, job(p)?.metrics[metric]]));
+      rows.push({ group: 'particles', label: `particles ${label}`, path, unit, cells: { ...cells, 'wasm-arena': job(peer).metrics[metric] } });
+    }
+  }
+  const m = job('wasm-arena-soa')?.metrics;
+  if (m?.updateNsSoa) {
+    for (const [metric, path] of [['updateNsSoa', 'soa'], ['updateNsCursor', 'cursor']]) {
+      rows.push({ group: 'particles', label: 'update 10,000 particles (paired; JS GC = plain objects)', path, unit: 'ns', cells: { 'wasm-arena': m[metric], 'js-gc': m.updateNsObjects } });
+    }
+  }
+  const scope = find(results, { workload: 'scope', peer: 'wasm-arena' })?.metrics;
+  if (scope) {
+    rows.push({ group: 'scope', label: 'scope enter+exit: arena.frame() + dispose()', path: 'frame', unit: 'ns', cells: { 'wasm-arena': scope.frameNs } });
+    rows.push({ group: 'scope', label: 'scope enter+exit: arena.scope(fn)', path: 'scope', unit: 'ns', cells: { 'wasm-arena': scope.scopeNs } });
+    rows.push({ group: 'scope', label: 'frame with one 16 B alloc inside', path: 'frame', unit: 'ns', cells: { 'wasm-arena': scope.frameAllocNs } });
+  }
 }

@@ -49,6 +49,13 @@ export function evaluateTargets(results, meta) {
   const used = fp?.peakUsedOverPeakLive;
   row('footprint: peak heap bytes ÷ peak live bytes (churn trace)', '≤ 1.3×', fp?.ratio, (v) => v <= 1.3, `${num(fp?.ratio)}× (in blocks: ${num(used)}×)`);
   row('footprint: header bytes per block', '≤ 8 B', fp?.headerBytes, (v) => v <= 8, `${fp?.headerBytes} B (all overhead: ${num(fp?.overheadPerBlock)} B/block)`);
+  const soa = find(results, { workload: 'particles', peer: 'wasm-arena-soa' });
+  row('SoA column update vs plain JS objects (10,000 particles, paired)', '≤ 0.5×', med(soa, 'pairedSoaVsObjects'), (v) => v <= 0.5, `${num(med(soa, 'pairedSoaVsObjects'))}×`);
+  row('cursor field update vs plain JS objects (paired)', '≤ 1.0×', med(soa, 'pairedCursorVsObjects'), (v) => v <= 1, `${num(med(soa, 'pairedCursorVsObjects'))}×`);
+  const scope = find(results, { workload: 'scope', peer: 'wasm-arena' });
+  row('scope enter+exit (arena.frame + dispose)', '≤ 30 ns', med(scope, 'frameNs'), (v) => v <= 30, `${num(med(scope, 'frameNs'))} ns`);
+  const scopes = scope?.extra.gcScopes;
+  row(`GC events over ${scopes?.toLocaleString('en-US')} scopes`, '0', med(scope, 'gcEvents'), (v) => v === 0, `${med(scope, 'gcEvents')}`);
   const w = meta.wasmArenaRelease;
   row('release wasm size', '< 4,096 B', w?.bytes, (v) => v < 4096, w ? `${w.bytes} B (${w.file})` : 'not found');
   return t;

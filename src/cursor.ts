@@ -25,7 +25,11 @@ type View = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | In
 
 /** The members every cursor has, whatever its fields. */
 export interface CursorMembers<S extends Schema> {
-  /** Points the cursor at the record at `address` (aligned to `Type.align`) and returns it. No allocation. */
+  /**
+   * Points the cursor at the record at `address` (aligned to `Type.align`) and returns it.
+   * No allocation, here or in field reads and writes (except a bigint per 64-bit read); never
+   * blocks. Throws RangeError for 0, a misaligned or a non-address.
+   */
   at(address: number): this;
   /** The record's address (0 until the first `at()`). */
   readonly address: number;

@@ -122,6 +122,7 @@ export class Soa<S extends Schema = Schema> {
   /**
    * Appends a row and returns its index; grows the table (doubling) when full, which throws
    * OutOfMemoryError if the heap cannot. The row's fields hold whatever was there before.
+   * Allocates nothing unless it grows the table (then a heap block and one view per column).
    */
   add(): number {
     const row = this._len;
@@ -130,7 +131,10 @@ export class Soa<S extends Schema = Schema> {
     return row;
   }
 
-  /** Like add(), but returns -1 instead of throwing when the heap is full (for real-time code). */
+  /**
+   * Like add(), but returns -1 instead of throwing when the heap is full. For real-time code:
+   * `reserve()` up front so that it never grows, and it is two field updates.
+   */
   tryAdd(): number {
     const row = this._len;
     if (row === this._cap && !this.grow(row + 1, false, 'soa.tryAdd()')) return -1;
@@ -142,7 +146,7 @@ export class Soa<S extends Schema = Schema> {
    * Removes `row` in O(1): the last row is copied into its place. Returns the index the moved
    * row had (`length` after the call); equal to `row` when `row` was the last. Row indices held
    * elsewhere for that last row must be updated. Throws RangeError for a row ≥ length (one
-   * removed already, or never added).
+   * removed already, or never added). No allocation: copies one row, column by column.
    */
   remove(row: number): number {
     const last = this._len - 1;

@@ -83,7 +83,7 @@ export class Arena {
    * returns what `fn` returned. No garbage. See also frame().
    *
    * ```ts
-   * const sum = frame.scope((a) => { const tmp = a.allocArray(Float32Array, 64); … return s; });
+   * const sum = arena.scope((a) => { const tmp = a.allocArray(Float32Array, 64); … return s; });
    * ```
    */
   scope<R>(fn: (arena: Arena) => R): R {

@@ -8,6 +8,7 @@ import { HeapCorruptionError, OutOfMemoryError } from './errors.js';
 import { hex } from './faults.js';
 import { disposable } from './dispose.js';
 import type { Heap } from './heap.js';
+import { FrameStack, runScope, type Frame } from './scope.js';
 import type { TypedArrayConstructor, TypedArrayOf, Views } from './views.js';
 
 /** The key that guards an arena's cursor: guard = cursor ^ arenaKey (assembly/layout.ts). */
@@ -35,6 +36,7 @@ export class Arena {
   private readonly _base: number;
   private _end: number;
   private readonly _v: Views;
+  private _frames: FrameStack | undefined = undefined;
 
   /** @internal Made by `heap.arena(bytes)` from a block of KIND_ARENA at `a`. */
   constructor(heap: Heap, a: number) {
@@ -88,6 +90,30 @@ export class Arena {
     if (typeof length !== 'number' || (length >>> 0) !== length) badSize('arena.allocArray', length, 'length');
     const p = this.alloc(length * bpe, bpe > 8 ? bpe : 8);
     return this.heap.view(Ctor, p, length);
+  }
+
+  /**
+   * Runs `fn(arena)`, then frees everything it allocated from this arena (also on a throw), and
+   * returns what `fn` returned. No garbage. See also frame().
+   *
+   * ```ts
+   * const sum = arena.scope((a) => { const tmp = a.allocArray(Float32Array, 64); … return s; });
+   * ```
+   */
+  scope<R>(fn: (arena: Arena) => R): R {
+    return runScope(this, fn);
+  }
+
+  /**
+   * Opens a scope that `using` (or `dispose()`) closes: everything allocated from this arena
+   * until then is freed. The Frame object is reused (one per nesting depth): no garbage.
+   *
+   * ```ts
+   * { using f = arena.frame(); const tmp = arena.alloc(256); }   // tmp freed here
+   * ```
+   */
+  frame(): Frame {
+    return (this._frames ??= new FrameStack(this)).enter();
   }
 
   /** The current cursor: pass it to reset() to free everything allocated after this point. */

@@ -14,6 +14,8 @@ import { badSize, checkAddress, checkRequest, elementSize, pagesOf, show } from 
 import { HeapCorruptionError, InvalidPointerError, OutOfMemoryError } from './errors.js';
 import { errorFor, hex } from './faults.js';
 import { checkHeap, measure, type HeapStats } from './inspect.js';
+import { createSoa, type SoaTable } from './soa.js';
+import type { Schema, StructType } from './struct.js';
 import { Views, makeBufferResizable, type TypedArrayConstructor, type TypedArrayOf } from './views.js';
 import { type BuildName, type Exports, instantiate, isSharedModule, moduleAsync, moduleSync } from './wasm.js';
 
@@ -342,6 +344,19 @@ export class Heap {
     const total = block * count - this._over + 7;
     if (total > L.MAX_REQUEST) throw new OutOfMemoryError(`reserve(${bytes}, ${count}): larger than any heap`);
     this.free(this.alloc(Math.max(total, L.CACHE_MAX_REQUEST + 1)));
+  }
+
+  /**
+   * A struct-of-arrays table of `type` in this heap, with room for `capacity` rows (it grows on
+   * demand): `t.x` is a typed-array column, `t.add()` / `t.remove(row)` O(1). See Soa.
+   *
+   * ```ts
+   * const t = heap.soa(struct({ x: 'f32', vx: 'f32' }), 1000);
+   * const r = t.add(); t.x[r] = 0; t.vx[r] = 1;
+   * ```
+   */
+  soa<S extends Schema>(type: StructType<S>, capacity: number): SoaTable<S> {
+    return createSoa(this, type, capacity);
   }
 
   /** Returns every block parked in this Heap object's cache to the free lists. */

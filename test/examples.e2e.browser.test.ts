@@ -163,41 +163,57 @@ describe('AudioWorklet example page: A/B of heap buffers vs JS allocation per qu
 });
 
 describe('particles example page', () => {
-  it('runs 600 frames with particle state in the heap; heap.check() passes and the stats add up', async () => {
+  it('runs 600 frames with particle state in a heap.soa table; heap.check() passes and the stats add up', async () => {
     const { page, errors } = await openPage(browser, `${server.url}/examples/particles/?paused&seed=7`);
     const run = await page.evaluate(() => particlesDemo.runFrames(600));
     expect(run.frames).toBe(600);
     expect(run.particles).toBeGreaterThan(5000);
     expect(run.launched).toBe(120); // one burst every 5 frames
-    const { check, stats, bursts } = await page.evaluate(() => ({
+    expect(run.skipped).toBe(0);
+    const { check, stats, table } = await page.evaluate(() => ({
       check: particlesDemo.check(),
       stats: particlesDemo.heap.stats(),
-      bursts: particlesDemo.sim.bursts,
+      table: { length: particlesDemo.sim.table.length, capacity: particlesDemo.sim.table.capacity, version: particlesDemo.sim.table.version },
     }));
     expect(check).toBe('ok');
-    expect(stats.liveBlocks).toBe(bursts + 1); // one block per live burst + the burst table
-    expect(stats.usedBytes).toBeGreaterThanOrEqual(run.particles * 16); // x, y, vx, vy as f32
+    expect(stats.liveBlocks).toBe(2); // the particle table (all columns in one block) + the launch record
+    expect(table.length).toBe(run.particles);
+    expect(table.capacity).toBeGreaterThan(4096); // it grew from 4096 rows by doubling…
+    expect(table.version).toBeGreaterThan(1); // …and the page re-took its column views each time
+    expect(stats.usedBytes).toBeGreaterThanOrEqual(table.capacity * 22); // x, y, vx, vy f32 + life u16 + RGBA
     expect(stats.usedBytes + stats.freeBytes).toBeLessThanOrEqual(stats.heapBytes);
-    expect(stats.peakUsedBytes).toBeGreaterThanOrEqual(stats.usedBytes);
     expect(stats.generation).toBe(0); // fixed-size heap: never grew
     expect(errors).toEqual([]);
     await page.close();
   });
 
-  it('the JS-object mode runs the same simulation, and switching modes frees every burst', async () => {
+  it('the JS-object mode runs the same simulation, and switching modes frees the table', async () => {
     const { page, errors } = await openPage(browser, `${server.url}/examples/particles/?paused&seed=7`);
     const heapRun = await page.evaluate(() => particlesDemo.runFrames(300));
     const afterSwitch = await page.evaluate(() => {
       particlesDemo.setMode('js');
       return particlesDemo.heap.stats();
     });
-    expect(afterSwitch.liveBlocks).toBe(0); // the heap simulation freed every burst and its table
+    expect(afterSwitch.liveBlocks).toBe(0); // the heap simulation freed its table and launch record
     expect(afterSwitch.usedBytes).toBe(0);
     const jsRun = await page.evaluate(() => particlesDemo.runFrames(300));
-    expect(jsRun.particles).toBe(heapRun.particles); // same seed, same bursts
+    expect(jsRun.particles).toBe(heapRun.particles); // same seed, same bursts, same lifetimes
     expect(jsRun.launched).toBe(heapRun.launched);
     await page.evaluate(() => particlesDemo.setMode('heap'));
     expect(await page.evaluate(() => particlesDemo.check())).toBe('ok');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('reports frame-time percentiles only after warm-up', async () => {
+    const { page, errors } = await openPage(browser, `${server.url}/examples/particles/?paused&seed=7`);
+    await page.evaluate(() => particlesDemo.runFrames(50));
+    expect(await page.evaluate(() => particlesDemo.frameTimes().measured)).toBe(0); // all 50 are warm-up
+    expect(await page.textContent('#frame')).toContain('sim time p99warming up');
+    await page.evaluate(() => particlesDemo.runFrames(100));
+    const t = await page.evaluate(() => particlesDemo.frameTimes());
+    expect(t.measured).toBe(90); // 150 frames, the first 60 left out
+    expect(t.p99).toBeGreaterThanOrEqual(t.p50);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -207,6 +223,7 @@ describe('particles example page', () => {
     await page.waitForFunction(() => particlesDemo.sim.frame > 90, undefined, { timeout: 15_000 });
     const shown = await page.textContent('#frame');
     expect(shown).toMatch(/particles[\d,]+/);
+    expect(shown).toMatch(/sim time p99\d+\.\d\d ms/);
     console.info(`screenshot: ${await screenshot(page, 'particles-heap')}`);
     await page.click('input[value=js]');
     await page.waitForFunction(() => particlesDemo.sim.frame > 90, undefined, { timeout: 15_000 });
@@ -234,9 +251,10 @@ declare global {
   // test hook exposed by examples/particles/main.js
   var particlesDemo: {
     heap: { stats(): Record<string, number>; check(): void };
-    sim: { bursts: number; frame: number };
+    sim: { frame: number; table: { length: number; capacity: number; version: number } };
     setMode(mode: 'heap' | 'js'): void;
-    runFrames(n: number): { frames: number; particles: number; bursts: number; launched: number; skipped: number };
+    runFrames(n: number): { frames: number; particles: number; launched: number; skipped: number };
     check(): string;
+    frameTimes(): { measured: number; p50: number; p99: number };
   };
 }

@@ -1,20 +1,28 @@
 // Fireworks particle simulation, written twice with the same behaviour:
 //
-//  HeapFireworks — particle state lives in a wasm-arena heap. Each burst is ONE heap block laid
-//                  out as a struct of arrays:  [ x[0..n) | y[0..n) | vx[0..n) | vy[0..n) ]
-//                  read and written through the heap's whole-memory Float32Array (heap.f32),
-//                  so a frame creates no JS objects at all. Bursts are freed when they fade.
-//  JsFireworks   — the everyday way: a burst is an array of {x, y, vx, vy} objects, left to
-//                  the garbage collector when it fades.
+//  HeapFireworks — particle state lives in a wasm-arena heap, in ONE struct-of-arrays table
+//                  (`heap.soa(Particle, n)`): a Float32Array column per coordinate, a Uint16Array
+//                  of remaining life, a Uint8Array of RGBA bytes (4 per particle). A frame loops
+//                  over the columns and creates no JS objects; a faded particle is removed in
+//                  O(1) (the last row moves into its place). The burst being launched is a heap
+//                  record too, written through a cursor — the same code fills a plain object in
+//                  JS mode.
+//  JsFireworks   — the everyday way: one {x, y, vx, vy, life, color} object per particle, left
+//                  to the garbage collector when it fades.
 //
 // Both draw into a shared 32-bit pixel buffer and take their randomness from the same seeded
 // generator, so for a given seed they show the same picture.
 // Both are free of DOM and timing code: the page and the tests drive them.
 
-export const FIELDS = 4; // x, y, vx, vy
+import { struct } from '../../dist/index.js';
+
 const GRAVITY = 0.045;
 const DRAG = 0.985;
-const MAX_BURSTS = 64;
+
+/** One particle: 22 bytes of state, stored as columns by heap.soa. */
+export const Particle = struct({ x: 'f32', y: 'f32', vx: 'f32', vy: 'f32', life: 'u16', color: ['u8', 4] });
+/** The burst being launched (one heap record, read and written through a cursor). */
+export const Launch = struct({ cx: 'f32', cy: 'f32', speed: 'f32', color: 'u32', n: 'u16', life: 'u16' });
 
 /** Small seeded PRNG (mulberry32): same seed, same fireworks. */
 export function rng(seed) {
@@ -28,7 +36,7 @@ export function rng(seed) {
   };
 }
 
-/** Pick the next burst's parameters into `out` (reused: no garbage). */
+/** Picks the next burst's parameters into `out`: a plain object, or a cursor on a Launch record. */
 function nextBurst(random, width, height, out) {
   out.n = 300 + Math.floor(random() * 900);
   out.cx = width * (0.15 + 0.7 * random());
@@ -41,7 +49,7 @@ function nextBurst(random, width, height, out) {
 
 /** A bright colour of hue `h` (0..1) as an 0xAABBGGRR pixel (canvas pixels are little-endian RGBA). */
 function hsl(h) {
-  return (0xff << 24) | (channel(4, h) << 16) | (channel(8, h) << 8) | channel(0, h);
+  return ((0xff << 24) | (channel(4, h) << 16) | (channel(8, h) << 8) | channel(0, h)) >>> 0;
 }
 
 function channel(k, h) {
@@ -74,103 +82,114 @@ class FireworksBase {
     this.particles = 0; // live particle count
     this.launched = 0;
     this.skipped = 0; // bursts not launched because memory was full
-    this.next = { n: 0, cx: 0, cy: 0, speed: 0, life: 0, color: 0 };
   }
 
-  /** One frame: maybe launch a burst, move every particle, drop faded bursts, plot into `pixels`. */
+  /** One frame: maybe launch a burst, move every particle, drop faded ones, plot into `pixels`. */
   step(pixels) {
     if (this.frame % this.launchEvery === 0) {
-      const b = nextBurst(this.random, this.width, this.height, this.next);
-      if (this.launch(b)) this.launched++;
+      nextBurst(this.random, this.width, this.height, this.next);
+      if (this.launch(this.next)) this.launched++;
       else this.skipped++;
     }
     this.frame++;
     this.particles = this.update(pixels);
   }
+
+  /** One particle's launch velocity: a random direction, a random share of the burst's speed. */
+  velocity(speed, out) {
+    const a = this.random() * 2 * Math.PI;
+    const s = speed * Math.sqrt(this.random());
+    out[0] = Math.cos(a) * s;
+    out[1] = Math.sin(a) * s - 1;
+  }
 }
 
 export class HeapFireworks extends FireworksBase {
-  /** @param {import('wasm-arena').Heap} heap */
+  /** @param {import('../../dist/index.js').Heap} heap */
   constructor(heap, options) {
     super(options);
     this.heap = heap;
-    // The burst table is heap memory too: ptr, n, age, life, color per burst (Int32 each).
-    this.table = heap.allocArray(Int32Array, MAX_BURSTS * 5);
-    this.count = 0;
+    // Starts small and doubles on demand (tryAdd), so the page shows a growth or two.
+    this.table = heap.soa(Particle, 4096);
+    this.version = -1; // of the column views below: re-taken when table.version changes
+    this.columns();
+    this.launchRecord = heap.alloc(Launch.size, Launch.align);
+    this.next = Launch.cursor(heap).at(this.launchRecord);
+    this.v = new Float64Array(2);
   }
 
-  get bursts() {
-    return this.count;
+  /** Takes the column views (again): after the table or the heap memory grew, the old ones are stale. */
+  columns() {
+    const t = this.table;
+    this.version = t.version;
+    this.x = t.x;
+    this.y = t.y;
+    this.vx = t.vx;
+    this.vy = t.vy;
+    this.life = t.life;
+    // The colour column holds 4 bytes per particle; a Uint32Array over the same bytes reads each
+    // particle's RGBA as one canvas pixel.
+    this.rgba = new Uint32Array(t.color.buffer, t.color.byteOffset, t.capacity);
   }
 
-  launch({ n, cx, cy, speed, life, color }) {
-    if (this.count === MAX_BURSTS) return false;
-    // tryAlloc: a full heap skips a burst instead of throwing (what real-time code wants).
-    const ptr = this.heap.tryAlloc(n * FIELDS * 4);
-    if (ptr === 0) return false;
-    const f32 = this.heap.f32;
-    const x = ptr >>> 2, y = x + n, vx = y + n, vy = vx + n;
+  /** Adds the burst's particles; false (burst skipped) when the table cannot grow in the fixed-size heap. */
+  launch(b) {
+    const t = this.table;
+    const { n, cx, cy, speed, life, color } = b; // reads through the cursor
     for (let i = 0; i < n; i++) {
-      const a = this.random() * 2 * Math.PI;
-      const s = speed * Math.sqrt(this.random());
-      f32[x + i] = cx;
-      f32[y + i] = cy;
-      f32[vx + i] = Math.cos(a) * s;
-      f32[vy + i] = Math.sin(a) * s - 1;
+      const r = t.tryAdd();
+      if (r < 0) {
+        while (i-- > 0) t.remove(t.length - 1); // undo the partial burst
+        return false;
+      }
+      if (t.version !== this.version) this.columns(); // add() grew the table: new columns
+      this.velocity(speed, this.v);
+      this.x[r] = cx;
+      this.y[r] = cy;
+      this.vx[r] = this.v[0];
+      this.vy[r] = this.v[1];
+      this.life[r] = life;
+      this.rgba[r] = color;
     }
-    const t = this.table, k = this.count++ * 5;
-    t[k] = ptr;
-    t[k + 1] = n;
-    t[k + 2] = 0;
-    t[k + 3] = life;
-    t[k + 4] = color;
     return true;
   }
 
   update(pixels) {
-    const f32 = this.heap.f32; // re-read each frame: stays current if the heap grows
-    const t = this.table, W = this.width, H = this.height;
-    let live = 0;
-    for (let b = 0; b < this.count; b++) {
-      const k = b * 5;
-      const n = t[k + 1];
-      const age = ++t[k + 2];
-      if (age > t[k + 3]) {
-        // faded: free its block, move the last burst into this slot
-        this.heap.free(t[k] >>> 0);
-        const last = --this.count * 5;
-        for (let j = 0; j < 5; j++) t[k + j] = t[last + j];
-        b--;
+    const t = this.table;
+    if (t.version !== this.version) this.columns();
+    const { x, y, vx, vy, life, rgba } = this;
+    const W = this.width, H = this.height;
+    let n = t.length;
+    for (let i = 0; i < n; ) {
+      const left = life[i] - 1;
+      if (left <= 0) {
+        t.remove(i); // O(1): the last particle moves into row i, which is looked at again
+        n--;
         continue;
       }
-      const color = t[k + 4];
-      const x = t[k] >>> 2, y = x + n, vx = y + n, vy = vx + n;
-      for (let i = 0; i < n; i++) {
-        // one load and one store per field
-        const dx = f32[vx + i] * DRAG;
-        let dy = f32[vy + i] * DRAG + GRAVITY;
-        const px = f32[x + i] + dx;
-        let py = f32[y + i] + dy;
-        if (py > H - 1) {
-          py = H - 1;
-          dy *= -0.4;
-        }
-        f32[x + i] = px;
-        f32[y + i] = py;
-        f32[vx + i] = dx;
-        f32[vy + i] = dy;
-        if (pixels) plot(pixels, W, H, px, py, color);
+      life[i] = left;
+      const dx = vx[i] * DRAG;
+      let dy = vy[i] * DRAG + GRAVITY;
+      const px = x[i] + dx;
+      let py = y[i] + dy;
+      if (py > H - 1) {
+        py = H - 1;
+        dy *= -0.4;
       }
-      live += n;
+      x[i] = px;
+      y[i] = py;
+      vx[i] = dx;
+      vy[i] = dy;
+      if (pixels) plot(pixels, W, H, px, py, rgba[i]);
+      i++;
     }
-    return live;
+    return n;
   }
 
   /** Free everything this simulation allocated. */
   dispose() {
-    for (let b = 0; b < this.count; b++) this.heap.free(this.table[b * 5] >>> 0);
-    this.count = 0;
-    this.heap.free(this.table);
+    this.table.dispose();
+    this.heap.free(this.launchRecord);
   }
 }
 
@@ -178,50 +197,41 @@ export class JsFireworks extends FireworksBase {
   constructor(options) {
     super(options);
     this.list = [];
-  }
-
-  get bursts() {
-    return this.list.length;
+    this.next = { n: 0, cx: 0, cy: 0, speed: 0, life: 0, color: 0 };
+    this.v = new Float64Array(2);
   }
 
   launch({ n, cx, cy, speed, life, color }) {
-    if (this.list.length === MAX_BURSTS) return false;
-    const particles = [];
     for (let i = 0; i < n; i++) {
-      const a = this.random() * 2 * Math.PI;
-      const s = speed * Math.sqrt(this.random());
-      particles.push({ x: cx, y: cy, vx: Math.cos(a) * s, vy: Math.sin(a) * s - 1 });
+      this.velocity(speed, this.v);
+      this.list.push({ x: cx, y: cy, vx: this.v[0], vy: this.v[1], life, color });
     }
-    this.list.push({ particles, age: 0, life, color });
     return true;
   }
 
   update(pixels) {
     const W = this.width, H = this.height;
-    let live = 0;
-    for (let b = 0; b < this.list.length; b++) {
-      const burst = this.list[b];
-      if (++burst.age > burst.life) {
-        // faded: drop it (garbage), move the last burst into this slot
-        this.list[b] = this.list[this.list.length - 1];
-        this.list.pop();
-        b--;
+    const list = this.list;
+    for (let i = 0; i < list.length; ) {
+      const p = list[i];
+      if (--p.life <= 0) {
+        // faded: drop it (garbage), move the last particle into this slot
+        list[i] = list[list.length - 1];
+        list.pop();
         continue;
       }
-      for (const p of burst.particles) {
-        p.vx *= DRAG;
-        p.vy = p.vy * DRAG + GRAVITY;
-        p.x += p.vx;
-        p.y += p.vy;
-        if (p.y > H - 1) {
-          p.y = H - 1;
-          p.vy *= -0.4;
-        }
-        if (pixels) plot(pixels, W, H, p.x, p.y, burst.color);
+      p.vx *= DRAG;
+      p.vy = p.vy * DRAG + GRAVITY;
+      p.x += p.vx;
+      p.y += p.vy;
+      if (p.y > H - 1) {
+        p.y = H - 1;
+        p.vy *= -0.4;
       }
-      live += burst.particles.length;
+      if (pixels) plot(pixels, W, H, p.x, p.y, p.color);
+      i++;
     }
-    return live;
+    return list.length;
   }
 
   dispose() {

@@ -129,9 +129,9 @@ describe('arena.frame()', () => {
     expect(arena.used).toBe(0);
   });
 
-  it('a frame of a disposed arena throws HeapError', () => {
+  it('a frame of a disposed arena throws TypeError', () => {
     const arena = new Heap().arena(64);
     arena.dispose();
-    expect(() => arena.frame()).toThrow(HeapError);
+    expect(() => arena.frame()).toThrow(TypeError);
   });
 });

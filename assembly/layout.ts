@@ -65,10 +65,12 @@
 //  F  (FREE):     this block is free and sits in exactly one free list.
 //  LF (LEFTFREE): the block just left of this one is free (its `back` word is valid).
 //
-// The check word ties a header to its address, its size, the heap's secret and its kind, with
-// two multiplications so that no change of size can make up for a change of kind:
+// The check word ties a header to its address, its size, the heap's secret and its kind. Size
+// is multiplied too, so that no change of size can make up for a change of kind (the product of
+// a valid size is never another valid size XOR a kind's salt, but for chance); the two products
+// are independent, so the JavaScript fast paths wait for one multiplication, not two in a row:
 //
-//     mix(b, size) = (((b ^ secret) · GOLDEN) ^ size) · GOLDEN2         tag = mix ^ KIND_SALT · kind
+//     mix(b, size) = ((b ^ secret) · GOLDEN) ^ (size · GOLDEN2)         tag = mix ^ KIND_SALT · kind
 //
 // Every operation that trusts a header first recomputes its tag: a pointer that is not the start
 // of a block (interior, foreign, from another heap), a header smashed by an overflow, or a block

@@ -48,7 +48,7 @@ const SALT_MAX = L.KIND_COUNT;
 
 /** The check-word mix of a header (assembly/layout.ts). */
 const mix = (b: number, size: number, secret: number): number =>
-  Math.imul(Math.imul(b ^ secret, L.GOLDEN) ^ size, L.GOLDEN2);
+  Math.imul(b ^ secret, L.GOLDEN) ^ Math.imul(size, L.GOLDEN2);
 
 /** The kind whose check word the header at b carries, or KIND_COUNT. */
 export function kindAt(m: Uint32Array, b: number, secret: number): number {

@@ -56,13 +56,14 @@ export class Pool {
   /** @internal Word index of the free stack's first entry. */ protected _stackW: number;
   /** @internal Entries the free stack holds. */ protected _stackCap: number;
   /** @internal */ protected readonly _salt: number;
-  /** @internal */ protected readonly _slabKey: number;
-  /** @internal ~(slabBytes - 1) */ protected readonly _mask: number;
+  /** @internal An int32 */ protected readonly _slabKey: number;
+  /** @internal ~(slabBytes - 1), an int32 */ protected readonly _mask: number;
   /** @internal Offset of a slab's first slot. */ protected readonly _first: number;
   /** @internal Slots per slab (0 once disposed: no address passes). */ protected _perSlab: number;
   /** @internal slotBytes = odd · 2^_k; _inv = odd⁻¹ mod 2^32 (exact division by one multiply). */
   protected readonly _inv: number;
   /** @internal */ protected readonly _k: number;
+  /** @internal 32 - _k (rotation) */ protected readonly _kc: number;
   /** @internal */ protected readonly _slabBytes: number;
 
   /** @internal Made by `heap.pool(blockBytes, options)`. */
@@ -91,12 +92,13 @@ export class Pool {
     this._perSlab = Math.floor((slabBytes - first) / slot);
     this._mask = ~(slabBytes - 1);
     this._k = 31 - Math.clz32(slot & -slot);
+    this._kc = 32 - this._k;
     this._inv = inverse(slot >>> this._k);
     const p = heap._block(L.POOL_HEADER, 8, L.KIND_POOL, call);
     if (p === 0) throw heap._oom(call, L.POOL_HEADER, 8);
     this.address = p;
     this._salt = slotSaltOf(p, heap._s);
-    this._slabKey = slabKeyOf(p, heap._s);
+    this._slabKey = slabKeyOf(p, heap._s) | 0;
     this._topW = P(p + L.POOL_TOP);
     const m = this._v.u32;
     m.fill(0, p >>> 2, (p + L.POOL_HEADER) >>> 2);
@@ -128,13 +130,13 @@ export class Pool {
 
   /** Like alloc, but 0 when the pool is empty and cannot grow. */
   tryAlloc(): number {
-    const m = this._v.u32;
+    const m = this._v.i32; // int32 words: slot addresses past 2 GiB read negative, hence >>> 0
     const top = m[this._topW];
     if (top > 0) {
       const p = m[this._stackW + top - 1];
-      if (m[p >>> 2] === ((top ^ Math.imul(p, L.GOLDEN) ^ this._salt) >>> 0)) {
+      if (m[p >>> 2] === (top ^ Math.imul(p, L.GOLDEN) ^ this._salt)) {
         m[this._topW] = top - 1;
-        return p;
+        return p >>> 0;
       }
     }
     return this._allocSlow();
@@ -146,17 +148,17 @@ export class Pool {
    */
   free(p: number): void {
     if (typeof p === 'number') {
-      const m = this._v.u32;
-      const s = (p & this._mask) >>> 0;
+      const m = this._v.i32;
+      const s = p & this._mask;
       const t = Math.imul(p - s - this._first, this._inv);
-      const idx = ((t >>> this._k) | (t << (32 - this._k))) >>> 0;
-      const sw = s >>> 2;
-      if (idx < this._perSlab && m[sw + 2] === ((s ^ this._slabKey) >>> 0) && m[sw] === this.address) {
+      // A slot of this pool: its slab's key names this pool, and it is a whole number of slots in.
+      if ((((t >>> this._k) | (t << this._kc)) >>> 0) < this._perSlab && m[(s >>> 2) + 2] === (s ^ this._slabKey)) {
         const key = Math.imul(p, L.GOLDEN) ^ this._salt;
         const pw = p >>> 2;
         const top = m[this._topW];
-        const pos = ((m[pw] ^ key) - 1) >>> 0;
-        if (!(pos < top && m[this._stackW + pos] === p) && top < this._stackCap) {
+        const pos = (m[pw] ^ key) - 1;
+        // Not already free: a free slot names its stack position, and that entry names it back.
+        if (!((pos >>> 0) < top && m[this._stackW + pos] === (p | 0)) && top < this._stackCap) {
           m[this._stackW + top] = p;
           m[pw] = (top + 1) ^ key;
           m[this._topW] = top + 1;

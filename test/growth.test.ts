@@ -1,7 +1,7 @@
 // Growth: whole-memory views are current after growth; allocArray views stay valid where the
 // runtime allows (shared memory, resizable buffers) and the documented tools work elsewhere.
 import { describe, expect, it } from 'vitest';
-import { Heap, InvalidPointerError } from '../src/index.js';
+import { Heap } from '../src/index.js';
 
 const hasResizable = typeof (WebAssembly.Memory.prototype as { toResizableBuffer?: unknown }).toResizableBuffer === 'function';
 

@@ -18,10 +18,10 @@ describe('growth', () => {
     const p = heap.alloc(64);
     growOnce(heap);
     expect(before.length).toBe(hasResizable ? heap.f32.length : 0); // the old view detached (or tracks)
-    heap.f32[p >> 2] = 2.5;
-    expect(heap.f32[p >> 2]).toBe(2.5);
+    heap.f32[p >>> 2] = 2.5;
+    expect(heap.f32[p >>> 2]).toBe(2.5);
     expect(heap.u8.length).toBe(heap.memory.buffer.byteLength);
-    expect(heap.f64.length).toBe(heap.memory.buffer.byteLength >> 3);
+    expect(heap.f64.length).toBe(heap.memory.buffer.byteLength >>> 3);
   });
 
   it('non-shared without resizable buffers: allocArray views detach; they can still be freed, and re-made from their address', () => {
@@ -51,7 +51,7 @@ describe('growth', () => {
     const v = heap.allocArray(Float32Array, 16);
     growOnce(heap);
     expect(v.length).toBe(0);
-    expect(heap.f32.length).toBe(heap.memory.buffer.byteLength >> 2);
+    expect(heap.f32.length).toBe(heap.memory.buffer.byteLength >>> 2);
   });
 
   it('a fixed-size heap (initialBytes === maximumBytes) never grows, so views never detach', () => {
@@ -82,7 +82,7 @@ describe('growth', () => {
     growOnce(heap);
     expect(v.length).toBe(8);
     expect(v[1]).toBe(123);
-    expect(heap.i32[(v.byteOffset >> 2) + 1]).toBe(123);
+    expect(heap.i32[(v.byteOffset >>> 2) + 1]).toBe(123);
     expect(heap.u8.length).toBe(heap.memory.buffer.byteLength); // refreshed to the grown size
     heap.free(v); // a view over an older SharedArrayBuffer object of the same memory
     heap.check();

@@ -498,6 +498,6 @@
 // @ts-ignore: decorator
 @inline export const OVERHEAD: u32 = HEADER + CANARY + TRAILER;
 // @ts-ignore: decorator
-@inline export const POISON: u8 = 0xDB;
+@inline export const POISON: u32 = 0xDB;
 // @ts-ignore: decorator
 @inline export const POISON32: u32 = 0xDBDBDBDB;

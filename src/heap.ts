@@ -9,7 +9,7 @@
 
 import * as L from './layout.js';
 import { Arena } from './arena.js';
-import { Pool, type PoolOptions } from './pool.js';
+import { DebugPool, Pool, type PoolOptions } from './pool.js';
 import { badSize, checkAddress, checkRequest, elementSize, pagesOf, show } from './args.js';
 import { HeapCorruptionError, InvalidPointerError, OutOfMemoryError } from './errors.js';
 import { errorFor, hex } from './faults.js';
@@ -366,7 +366,7 @@ export class Heap {
 
   /** A pool of fixed-size blocks of `blockBytes` bytes whose alloc and free run in JavaScript (see Pool). */
   pool(blockBytes: number, options?: PoolOptions): Pool {
-    return new Pool(this, blockBytes, options);
+    return this.debug ? new DebugPool(this, blockBytes, options) : new Pool(this, blockBytes, options);
   }
 
   /**

@@ -182,7 +182,7 @@ class Walk {
     this.lists();
     this.caches();
     for (const p of this.pools) {
-      const f = poolFault(this.m, p, this.secret, (a, k) => this.isBlock(a, k));
+      const f = poolFault(this.m, p, this.secret, (a, k) => this.isBlock(a, k), this.heap.debug);
       if (f) fail(`the pool at ${hex(p)} is damaged: ${f}`, p);
     }
     this.totals();

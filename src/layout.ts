@@ -234,4 +234,5 @@ export const C_CACHE = 21;
 export const C_CANARY = 22;
 export const C_POISON = 23;
 export const C_LOCK = 24;
+export const POISON = 219;
 export const POISON32 = 0xDBDBDBDB;

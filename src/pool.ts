@@ -288,6 +288,7 @@ export class Pool {
     }
     m[this._topW] = top;
     m[P(a + L.POOL_CAPACITY)] = capacity + perSlab;
+    if (heap.debug) for (let i = 0; i < perSlab; i++) { const p = s + this._first + i * this.slotBytes; this._v.u8.fill(L.POISON, p + 4, p + this.slotBytes); }
     return true;
   }
 
@@ -313,6 +314,36 @@ export interface Pool {
 
 disposable(Pool);
 
+/**
+ * The debug build's pool: a freed block is filled with poison (all but its first word, which
+ * names its stack position), and the poison is checked when the block is handed out again, so a
+ * write into a freed block is reported (HeapCorruptionError) instead of silently handed on.
+ */
+export class DebugPool extends Pool {
+  override tryAlloc(): number {
+    const p = super.tryAlloc();
+    if (p !== 0) {
+      const u8 = this._v.u8;
+      for (let i = p + 4; i < p + this.slotBytes; i++) {
+        if (u8[i] !== L.POISON) {
+          poisonFrom(u8, p + 4, p + this.slotBytes); // reported once; the block is usable again
+          throw new HeapCorruptionError(`pool.alloc: use after free: the free block at ${hex(p)} was written at +${i - p} after it was freed`, p);
+        }
+      }
+    }
+    return p;
+  }
+
+  override free(p: number): void {
+    super.free(p);
+    poisonFrom(this._v.u8, p + 4, p + this.slotBytes);
+  }
+}
+
+function poisonFrom(u8: Uint8Array, from: number, to: number): void {
+  u8.fill(L.POISON, from, to);
+}
+
 /** The inverse of an odd number modulo 2^32 (Newton's iteration: each step doubles the correct bits). */
 function inverse(odd: number): number {
   let x = odd;
@@ -321,7 +352,7 @@ function inverse(odd: number): number {
 }
 
 /** What is wrong with the pool whose header is at `p`, for heap.check(); null when it is sound. */
-export function poolFault(m: Uint32Array, p: number, secret: number, isBlock: (addr: number, kind: number) => boolean): string | null {
+export function poolFault(m: Uint32Array, p: number, secret: number, isBlock: (addr: number, kind: number) => boolean, debug = false): string | null {
   const w = p >>> 2;
   const top = m[w + P(L.POOL_TOP)];
   const stack = m[w + P(L.POOL_STACK)];
@@ -354,6 +385,11 @@ export function poolFault(m: Uint32Array, p: number, secret: number, isBlock: (a
     }
     if (m[q >>> 2] !== (((i + 1) ^ Math.imul(q, L.GOLDEN) ^ salt) >>> 0)) {
       return `free block ${hex(q)} (stack entry ${i}) does not name its position (written after it was freed?)`;
+    }
+    if (debug) {
+      for (let at = (q + 4) >>> 2; at < (q + slot) >>> 2; at++) {
+        if (m[at] !== L.POISON32) return `use after free: the free block ${hex(q)} was written at +${at * 4 - q}`;
+      }
     }
   }
   return null;

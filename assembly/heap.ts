@@ -40,8 +40,7 @@ export function addUsed(bytes: u32, blocks: u32): void {
 }
 
 /** `bytes` in `blocks` blocks went back to the free lists. */
-// @ts-ignore: decorator
-@inline export function subUsed(bytes: u32, blocks: u32): void {
+export function subUsed(bytes: u32, blocks: u32): void {
   const r = root();
   r.usedBytes -= bytes;
   r.liveBlocks -= blocks;
@@ -51,15 +50,13 @@ export function addUsed(bytes: u32, blocks: u32): void {
  * Writes the back word of the free block b (`size` bytes). Debug build: the word before it may
  * be the first half of a STALE header whose second half this overwrites; it becomes poison again.
  */
-// @ts-ignore: decorator
-@inline function setBack(b: u32, size: u32): void {
+function setBack(b: u32, size: u32): void {
   store<u32>(b + size - 4, b);
   if (DEBUG) store<u32>(b + size - 8, POISON32);
 }
 
 /** A held (not free, not merged away) header: what may sit next to a block being freed or taken. */
-// @ts-ignore: decorator
-@inline function heldHeader(b: u32): bool {
+function heldHeader(b: u32): bool {
   const k = kindOf(b);
   return k != KIND_FREE && k != KIND_STALE && k < KIND_COUNT && !(blockAt(b).info & FREE);
 }

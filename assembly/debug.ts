@@ -26,7 +26,7 @@ export function canaryIntact(b: u32, size: u32): bool {
 
 /** Fills [from, to) with the poison byte. */
 export function poison(from: u32, to: u32): void {
-  if (to > from) memory.fill(from, POISON, to - from);
+  if (to > from) memory.fill(from, <u8>POISON, to - from);
 }
 
 /**

@@ -10,6 +10,7 @@
 import * as L from './layout.js';
 import { Arena } from './arena.js';
 import { Pool, type PoolOptions } from './pool.js';
+import { createRing, type Ring, type RingOptions } from './ring.js';
 import { badSize, checkAddress, checkRequest, elementSize, pagesOf, show } from './args.js';
 import { HeapCorruptionError, InvalidPointerError, OutOfMemoryError } from './errors.js';
 import { errorFor, hex } from './faults.js';
@@ -330,6 +331,19 @@ export class Heap {
   /** A pool of fixed-size blocks of `blockBytes` bytes whose alloc and free run in JavaScript (see Pool). */
   pool(blockBytes: number, options?: PoolOptions): Pool {
     return new Pool(this, blockBytes, options);
+  }
+
+  /**
+   * A wait-free single-producer single-consumer ring of `capacity` frames (a power of two) of
+   * `Ctor` elements per channel, in this heap; `Ring.attach(heap, ring.address)` on another
+   * thread of a shared heap. See Ring.
+   *
+   * ```ts
+   * const ring = heap.ring(Float32Array, 4096, { channels: 2 });
+   * ```
+   */
+  ring<C extends TypedArrayConstructor>(Ctor: C, capacity: number, options?: RingOptions): Ring<C> {
+    return createRing(this, Ctor, capacity, options);
   }
 
   /**

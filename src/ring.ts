@@ -541,6 +541,8 @@ function copyFrames(d: Elements, a: Elements, offset: number, pos: number, frame
   const first = Math.min(frames, cap - pos);
   if (channels === 1) {
     if (inward) {
+      // The whole of `a` in one piece: TypedArray.prototype.set copies it as one block.
+      if (first === frames && offset === 0 && a.length === frames) return (d as Float32Array).set(a as Float32Array, pos);
       for (let i = 0; i < first; i++) d[pos + i] = a[offset + i];
       for (let i = first; i < frames; i++) d[i - first] = a[offset + i];
     } else {
@@ -569,6 +571,10 @@ function copyPlanes(d: Elements, planes: ArrayLike<Elements>, pos: number, frame
     const a = planes[c];
     const plane = c * cap;
     if (inward) {
+      if (first === frames && a.length === frames) {
+        (d as Float32Array).set(a as Float32Array, plane + pos);
+        continue;
+      }
       for (let i = 0; i < first; i++) d[plane + pos + i] = a[i];
       for (let i = first; i < frames; i++) d[plane + i - first] = a[i];
     } else {

@@ -625,7 +625,9 @@ function buildOf(call: string, o: Pick<HeapOptions, 'shared' | 'debug' | 'profil
 }
 
 function isShared(memory: WebAssembly.Memory): boolean {
-  return typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
+  // Not `instanceof SharedArrayBuffer`: a page that is not cross-origin isolated has shared wasm
+  // memories but no SharedArrayBuffer global (posting one is what fails there: see ring.share()).
+  return Object.prototype.toString.call(memory.buffer) === '[object SharedArrayBuffer]';
 }
 
 function initError(call: string, code: number, initial: number): Error {

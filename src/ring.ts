@@ -75,6 +75,8 @@ type Elements = { [i: number]: number | bigint; readonly length: number };
  * ```
  *
  * Every method says whether it allocates, may block, and which thread may call it. None blocks.
+ * (A ring of BigInt64Array or BigUint64Array moves bigints: pop and the partial forms of push
+ * make one per element; its zero-copy calls, over `heap.i64` / `heap.u64`, make none.)
  */
 export class Ring<C extends TypedArrayConstructor = TypedArrayConstructor> {
   /** The heap (this thread's Heap object) that holds the ring. */

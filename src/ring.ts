@@ -109,6 +109,8 @@ export class Ring<C extends TypedArrayConstructor = TypedArrayConstructor> {
   /** @internal Index of plane 0's first element in the whole-memory view of the type. */ private readonly _base: number;
   /** @internal Atomics on the indices only on a shared heap (a non-shared one has one thread). */ private readonly _shared: boolean;
   /** @internal This end's index, as the last _available() read it. */ private _own = 0;
+  /** @internal The read index as this (producer) thread last loaded it: a lower bound. */ private _seenRead: number;
+  /** @internal The write index as this (consumer) thread last loaded it: a lower bound. */ private _seenWrite: number;
 
   /** @internal Made by `heap.ring(…)` and `Ring.attach(…)`: the header at `r` is checked here. */
   constructor(heap: Heap, r: number, call: string) {
@@ -131,6 +133,8 @@ export class Ring<C extends TypedArrayConstructor = TypedArrayConstructor> {
     this._shared = heap.shared;
     this._check = m[w + CHECK];
     this._h = new Uint32Array(heap._v.buffer, r, HEADER_WORDS);
+    this._seenRead = Atomics.load(this._h, READ);
+    this._seenWrite = Atomics.load(this._h, WRITE);
     this._d = new Ctor(heap._v.buffer as ArrayBuffer, r + L.RING_DATA, capacity * channels) as TypedArrayOf<C>;
   }
 
@@ -371,22 +375,35 @@ export class Ring<C extends TypedArrayConstructor = TypedArrayConstructor> {
   }
 
   /**
-   * @internal Frames the calling end may move now: room for the producer, frames for the
-   * consumer. The other end's index is read with an atomic load (acquire), the read index
-   * before the write index; this end's index is left in `_own`.
+   * @internal Frames the calling end may move now, at least `asked` when there are that many:
+   * room for the producer, frames for the consumer; this end's index is left in `_own`. The
+   * other end's index is re-read (an atomic load: acquire) only when the value this end saw last
+   * does not already grant `asked`: that index only moves forward, so an old value can only
+   * understate what is available. Damage is judged on a fresh value only.
    */
-  private _available(producer: boolean): number {
+  private _available(producer: boolean, asked: number): number {
     const h = this._h;
-    const r = producer && this._shared ? Atomics.load(h, READ) : h[READ];
-    const w = !producer && this._shared ? Atomics.load(h, WRITE) : h[WRITE];
-    const used = this._used(w, r, producer ? 'push' : 'pop');
-    this._own = producer ? w : r;
-    return producer ? this.capacity - used : used;
+    if (producer) {
+      const w = h[WRITE];
+      this._own = w;
+      const room = this.capacity - ((w - this._seenRead) >>> 0);
+      if (room >= asked) return room;
+      const r = this._shared ? Atomics.load(h, READ) : h[READ];
+      this._seenRead = r;
+      return this.capacity - this._used(w, r, 'push');
+    }
+    const r = h[READ];
+    this._own = r;
+    const frames = (this._seenWrite - r) >>> 0;
+    if (frames >= asked && frames <= this.capacity) return frames;
+    const w = this._shared ? Atomics.load(h, WRITE) : h[WRITE];
+    this._seenWrite = w;
+    return this._used(w, r, 'pop');
   }
 
   /** @internal min(asked, available); a shortfall is counted on the calling end's line. */
   private _grant(asked: number, producer: boolean): number {
-    const available = this._available(producer);
+    const available = this._available(producer, asked);
     if (asked <= available) return asked;
     const h = this._h;
     const at = producer ? OVERRUNS : UNDERRUNS;
@@ -416,7 +433,7 @@ export class Ring<C extends TypedArrayConstructor = TypedArrayConstructor> {
 
   /** @internal commitWrite / commitRead: false when `frames` is more than the end may move. */
   private _commit(frames: number, producer: boolean): boolean {
-    if (frames > this._available(producer)) return false;
+    if (frames > this._available(producer, frames)) return false;
     this._publish(producer, this._own + frames);
     return true;
   }

@@ -11,14 +11,14 @@ const PRODUCER = new URL('./browser/ring-producer.js', import.meta.url).href;
 const Q = { quanta: 0, checked: 1, lost: 2, duplicated: 3, gcEvents: 5, counting: 6, pushed: 7, stop: 8 };
 const SECONDS = 10.5;
 
-function nextMessage<T>(target: { addEventListener: MessagePort['addEventListener']; start?(): void }, what: string, ms = 10_000): Promise<T> {
+function nextMessage<T>(target: EventTarget & { start?(): void }, what: string, ms = 10_000): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${what} message in ${ms} ms`)), ms);
-    target.addEventListener('message', function on(e: MessageEvent) {
+    target.addEventListener('message', function on(e) {
       clearTimeout(timer);
-      target.removeEventListener('message', on as never);
-      resolve(e.data as T);
-    } as never);
+      target.removeEventListener('message', on);
+      resolve((e as MessageEvent).data as T);
+    });
     target.start?.();
   });
 }

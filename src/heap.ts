@@ -310,7 +310,7 @@ export class Heap {
     if (!ArrayBuffer.isView(view)) throw new TypeError(`addressOf: expected a typed view, got ${show(view)}`);
     const buffer = view.buffer;
     if (buffer === this._v.buffer || this._buffers.includes(buffer)) return view.byteOffset;
-    if (this.shared && buffer instanceof SharedArrayBuffer && buffer.byteLength > L.ROOT + L.ROOT_FIELDS_SIZE &&
+    if (this.shared && isSharedBuffer(buffer) && buffer.byteLength > L.ROOT + L.ROOT_FIELDS_SIZE &&
         new Int32Array(buffer, L.ROOT + L.ROOT_SECRET, 1)[0] === this._s) {
       return view.byteOffset; // made by another thread or another Heap object on this memory (same secret)
     }
@@ -625,9 +625,15 @@ function buildOf(call: string, o: Pick<HeapOptions, 'shared' | 'debug' | 'profil
 }
 
 function isShared(memory: WebAssembly.Memory): boolean {
-  // Not `instanceof SharedArrayBuffer`: a page that is not cross-origin isolated has shared wasm
-  // memories but no SharedArrayBuffer global (posting one is what fails there: see ring.share()).
-  return Object.prototype.toString.call(memory.buffer) === '[object SharedArrayBuffer]';
+  return isSharedBuffer(memory.buffer);
+}
+
+/**
+ * Not `instanceof SharedArrayBuffer`: a page that is not cross-origin isolated has shared wasm
+ * memories but no SharedArrayBuffer global (posting one is what fails there: see ring.share()).
+ */
+function isSharedBuffer(buffer: ArrayBufferLike): boolean {
+  return Object.prototype.toString.call(buffer) === '[object SharedArrayBuffer]';
 }
 
 function initError(call: string, code: number, initial: number): Error {

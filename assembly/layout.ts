@@ -436,6 +436,67 @@
 // @ts-ignore: decorator
 @inline export const SLAB_HEADER: u32 = 16;
 
+// ══ Ring (single producer, single consumer; pushed and popped in JavaScript) ════════════════════
+//
+//  r = user pointer of a KIND_RING block, 64-aligned; every line below is one 64-byte cache line
+//
+//   r +   0 ┌─────────────────────────────────────────────────┐
+//           │ struct Ring: check, capacity, type, channels     │ fixed at creation; never written again
+//   r +  64 ├─────────────────────────────────────────────────┤ RING_WRITE
+//           │ struct RingEnd of the producer: index, short…    │ written by the producer thread only
+//   r + 128 ├─────────────────────────────────────────────────┤ RING_READ
+//           │ struct RingEnd of the consumer: index, short…    │ written by the consumer thread only
+//   r + 192 ├─────────────────────────────────────────────────┤ RING_DATA
+//           │ plane 0: capacity elements (channel 0)           │
+//           │ plane 1: capacity elements (channel 1)  …        │ one plane per channel
+//           └─────────────────────────────────────────────────┘
+//
+//  The indices run free: RingEnd.index counts the frames written (or read) since creation, modulo
+//  2^32. used = (write - read) mod 2^32 is 0 … capacity; frame i sits at element i & (capacity - 1)
+//  of every plane. capacity is a power of two, so there is no modulo and no wasted slot (full is
+//  used == capacity). Each index is written by one thread only, with an atomic store after the
+//  elements it publishes, and read by the other thread with an atomic load before it touches
+//  them: no lock, no wait, no atomic operation per element. The two indices live on separate
+//  cache lines, so the threads do not invalidate each other's line at every call. A reader reads
+//  the read index before the write index: then 0 ≤ write - read ≤ capacity holds for the pair it
+//  read even while both move, and anything else is damage (a stray write), never a wild access.
+//
+//  check = ringCheckOf(r, capacity, type, channels, secret) (src/ring.ts): Ring.attach of an
+//  address that is not a ring of this heap, and a stray write into the fixed words, fail it.
+//  type: the element type, an index into Int8Array, Uint8Array, Uint8ClampedArray, Int16Array,
+//  Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array.
+//  The wasm module never reads a ring: rings are pushed, popped and checked in JavaScript.
+
+@unmanaged export class Ring {
+  /** ringCheckOf(r, capacity, type, channels, secret). */
+  check: u32;
+  /** Frames per channel: a power of two. */
+  capacity: u32;
+  /** Element type (index into the list above). */
+  type: u32;
+  /** Planes, one per channel. */
+  channels: u32;
+}
+
+/** One end of a ring: its own cache line, written only by the thread at that end. */
+@unmanaged export class RingEnd {
+  /** Frames written (producer) or read (consumer) since creation, mod 2^32. */
+  index: u32;
+  /** Calls that moved fewer frames than asked: overruns (producer), underruns (consumer). */
+  shortCalls: u32;
+  /** Frames asked for and not moved by those calls, mod 2^32. */
+  shortFrames: u32;
+}
+// @ts-ignore: decorator
+@inline export const RING_WRITE: u32 = 64;
+// @ts-ignore: decorator
+@inline export const RING_READ: u32 = 128;
+// @ts-ignore: decorator
+@inline export const RING_DATA: u32 = 192;
+/** Salt of ring check words. */
+// @ts-ignore: decorator
+@inline export const RING_SALT: u32 = 0x52494E47;
+
 // ══ Status codes (the wasm ABI returns them; src/faults.ts turns them into typed errors) ═════════
 // Pointers are multiples of 8, so a call returning a pointer can return a code 1…7 instead, and
 // the full code with its details is in the caller's Cache.faultCode / faultAddr / faultInfo.

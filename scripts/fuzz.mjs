@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm run fuzz`: the property test of test/property.test.ts run for many operations.
+// `npm run fuzz`: the property test of test/property.test.ts run for many operations, then the
+// two-thread ring test (test/ring.threads.test.ts) for ten samples per operation.
 //
-//   npm run fuzz                 10 000 000 operations
+//   npm run fuzz                 10 000 000 operations, 100 000 000 ring samples per ring test
 //   npm run fuzz -- 500000       another count (or FUZZ_OPS=500000 npm run fuzz)
 //
 // Plain Node instead of `VAR=… vitest` in package.json, so it runs the same on Windows.
@@ -27,4 +28,10 @@ const r = spawnSync(process.execPath, [vitest, 'run', '--project', 'node', 'test
   stdio: 'inherit',
   env: { ...process.env, WASM_ARENA_FUZZ_OPS: String(ops) },
 });
-process.exit(r.status ?? 1);
+if (r.status !== 0) process.exit(r.status ?? 1);
+const ring = spawnSync(process.execPath, [vitest, 'run', '--project', 'node', 'test/ring.threads.test.ts'], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, WASM_ARENA_RING_SAMPLES: String(ops * 10) },
+});
+process.exit(ring.status ?? 1);

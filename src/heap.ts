@@ -10,6 +10,7 @@
 import * as L from './layout.js';
 import { Arena } from './arena.js';
 import { DebugPool, Pool, type PoolOptions } from './pool.js';
+import { createRing, type Ring, type RingOptions } from './ring.js';
 import { badSize, checkAddress, checkRequest, elementSize, pagesOf, show } from './args.js';
 import { HeapCorruptionError, InvalidPointerError, OutOfMemoryError } from './errors.js';
 import { errorFor, hex } from './faults.js';
@@ -346,7 +347,7 @@ export class Heap {
     if (!ArrayBuffer.isView(view)) throw new TypeError(`addressOf: expected a typed view, got ${show(view)}`);
     const buffer = view.buffer;
     if (buffer === this._v.buffer || this._buffers.includes(buffer)) return view.byteOffset;
-    if (this.shared && buffer instanceof SharedArrayBuffer && buffer.byteLength > L.ROOT + L.ROOT_FIELDS_SIZE &&
+    if (this.shared && isSharedBuffer(buffer) && buffer.byteLength > L.ROOT + L.ROOT_FIELDS_SIZE &&
         new Int32Array(buffer, L.ROOT + L.ROOT_SECRET, 1)[0] === this._s) {
       return view.byteOffset; // made by another thread or another Heap object on this memory (same secret)
     }
@@ -367,6 +368,19 @@ export class Heap {
   /** A pool of fixed-size blocks of `blockBytes` bytes whose alloc and free run in JavaScript (see Pool). */
   pool(blockBytes: number, options?: PoolOptions): Pool {
     return this.debug ? new DebugPool(this, blockBytes, options) : new Pool(this, blockBytes, options);
+  }
+
+  /**
+   * A wait-free single-producer single-consumer ring of `capacity` frames (a power of two) of
+   * `Ctor` elements per channel, in this heap; `Ring.attach(heap, ring.address)` on another
+   * thread of a shared heap. See Ring.
+   *
+   * ```ts
+   * const ring = heap.ring(Float32Array, 4096, { channels: 2 });
+   * ```
+   */
+  ring<C extends TypedArrayConstructor>(Ctor: C, capacity: number, options?: RingOptions): Ring<C> {
+    return createRing(this, Ctor, capacity, options);
   }
 
   /**
@@ -656,7 +670,15 @@ function buildOf(call: string, o: Pick<HeapOptions, 'shared' | 'debug' | 'profil
 }
 
 function isShared(memory: WebAssembly.Memory): boolean {
-  return typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
+  return isSharedBuffer(memory.buffer);
+}
+
+/**
+ * Not `instanceof SharedArrayBuffer`: a page that is not cross-origin isolated has shared wasm
+ * memories but no SharedArrayBuffer global (posting one is what fails there: see ring.share()).
+ */
+function isSharedBuffer(buffer: ArrayBufferLike): boolean {
+  return Object.prototype.toString.call(buffer) === '[object SharedArrayBuffer]';
 }
 
 function initError(call: string, code: number, initial: number): Error {

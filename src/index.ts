@@ -2,6 +2,7 @@
 export { Heap, type HeapOptions, type HeapStats } from './heap.js';
 export { Arena } from './arena.js';
 export { Pool, type PoolOptions } from './pool.js';
+export { Ring, type RingOptions, type RingElement, type RingHandle } from './ring.js';
 export { HeapError, OutOfMemoryError, InvalidPointerError, HeapCorruptionError } from './errors.js';
 export type { TypedArrayConstructor, TypedArrayOf } from './views.js';
 export { struct, StructType, type Schema, type FieldType, type ScalarType, type FieldLayout, type ValueOf } from './struct.js';

@@ -11,6 +11,7 @@ import { HeapCorruptionError } from './errors.js';
 import { hex, kindName } from './faults.js';
 import { arenaFault } from './arena.js';
 import { poolFault } from './pool.js';
+import { ringFault } from './ring.js';
 import type { Heap } from './heap.js';
 
 /** What `heap.stats()` reports. Byte counts include the 8-byte block headers. */
@@ -239,6 +240,10 @@ class Walk {
           const f = arenaFault(m, u, size, overhead, secret);
           if (f) fail(`the arena at ${hex(u)} is damaged: ${f}`, u);
         } else if (kind === L.KIND_POOL && mine(m[(u + L.POOL_OWNER) >>> 2])) this.pools.push(u);
+        else if (kind === L.KIND_RING) {
+          const f = ringFault(m, u, size, overhead, secret);
+          if (f) fail(`the ring at ${hex(u)} is damaged: ${f}`, u);
+        }
         this.usedBytes += size;
         this.liveBlocks++;
       }

@@ -208,6 +208,31 @@ export const SLAB_KEY = 8;
 export const SLAB_SPARE = 12;
 export const SLAB_FIELDS_SIZE = 16;
 export const SLAB_HEADER = 16;
+
+// struct Ring
+/** ringCheckOf(r, capacity, type, channels, secret). */
+export const RING_CHECK = 0;
+/** Frames per channel: a power of two. */
+export const RING_CAPACITY = 4;
+/** Element type (index into the list above). */
+export const RING_TYPE = 8;
+/** Planes, one per channel. */
+export const RING_CHANNELS = 12;
+export const RING_FIELDS_SIZE = 16;
+
+// struct RingEnd: One end of a ring: its own cache line, written only by the thread at that end.
+/** Frames written (producer) or read (consumer) since creation, mod 2^32. */
+export const RING_END_INDEX = 0;
+/** Calls that moved fewer frames than asked: overruns (producer), underruns (consumer). */
+export const RING_END_SHORT_CALLS = 4;
+/** Frames asked for and not moved by those calls, mod 2^32. */
+export const RING_END_SHORT_FRAMES = 8;
+export const RING_END_FIELDS_SIZE = 12;
+export const RING_WRITE = 64;
+export const RING_READ = 128;
+export const RING_DATA = 192;
+/** Salt of ring check words. */
+export const RING_SALT = 0x52494E47;
 export const OK = 0;
 /** Out of memory (or, on a realtime heap, the lock was taken). faultInfo: bytes needed. */
 export const E_OOM = 1;

@@ -54,6 +54,7 @@ export const browserEnv = {
   },
   // @thi.ng/malloc bundled into one ES module by lib/build-peers.mjs (no import maps needed).
   loadThing: () => import('../peers/build/thing.mjs'),
+  loadRingbuf: () => import('../peers/build/ringbuf.mjs'),
   gcWatch: async () => new TraceGcWatch(),
   cpuMs: () => null,
   memoryBytes: () => performance.memory?.usedJSHeapSize ?? null,

@@ -21,6 +21,7 @@ export const nodeEnv = {
     return new WebAssembly.Instance(modules.get(name), {}).exports;
   },
   loadThing: () => import('@thi.ng/malloc'),
+  loadRingbuf: () => import('ringbuf.js'),
   async gcWatch() {
     return new GcWatch();
   },

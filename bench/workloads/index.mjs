@@ -92,6 +92,15 @@ export const WORKLOADS = {
       ['gcLongestMs', 'longest GC', 'ms'],
     ],
   },
+  profile: {
+    title: 'profiling cost: churn 16–512 B, 1,000 live, on a profile heap · ns per alloc+free [heap, profile build]',
+    kind: 'micro',
+    peers: ['wasm-arena'],
+    metrics: [
+      ['nsPerPair', 'alloc+free', 'ns'],
+      ['vs:wasm-arena-heap', '÷ the plain heap, same process', '×'],
+    ],
+  },
   footprint: {
     title: 'footprint: one recorded churn trace, 10,000 live of 16–512 B [heap]',
     kind: 'once',

@@ -263,7 +263,10 @@ function profiledClass(Base: typeof Heap): typeof Heap {
       this._left = sites.next();
       const m = this._v.u32;
       const size = m[(p - L.HEADER) >>> 2] & ~L.TAGS;
-      const sample = { serial: trailerSerial(m, p - L.HEADER, size), bytes, tag: this._tag, weight: sites.weight(bytes), stack: String(new Error().stack) };
+      // The samples fall on requested bytes; a sample stands for weight(bytes) of them, so for
+      // weight(bytes) · size / bytes bytes of whole blocks (the unit of every other figure).
+      const weight = (sites.weight(bytes) * size) / Math.max(bytes, 1);
+      const sample = { serial: trailerSerial(m, p - L.HEADER, size), bytes: size, tag: this._tag, weight, stack: String(new Error().stack) };
       sites.record(p, sample, (q, s) => carries(this._fresh().u32, this._s, q, s.serial));
     }
 

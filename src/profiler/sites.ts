@@ -12,6 +12,7 @@
 /** One sampled allocation. */
 export interface Sampled {
   serial: number;
+  /** Bytes of the block (whole block, like every figure of the profiler). */
   bytes: number;
   tag: number;
   /** The allocated bytes this sample stands for (see weight()). */
@@ -23,14 +24,21 @@ export interface Sampled {
 /** Frames to keep per sample. */
 const FRAMES = 8;
 
-/** The directory of this module's file: frames from files there are the library's own. */
+/**
+ * The library's directory: frames from files there are its own. The directory of this module's
+ * file: dist/ once built (every chunk is there), src/profiler/ through source maps (then src/).
+ */
 const OWN_DIR = (() => {
   const file = fileOf(String(new Error().stack).split('\n').find((l) => fileOf(l) !== '') ?? '');
-  return file.slice(0, file.lastIndexOf('/') + 1);
+  const dir = file.slice(0, file.lastIndexOf('/') + 1);
+  return dir.endsWith('/profiler/') ? dir.slice(0, -'profiler/'.length) : dir;
 })();
 
-/** Frames of the library's classes (V8 names them `Class.method`), for bundles that merge files. */
-const OWN_FRAME = /\b(?:ProfiledHeap|Heap|Arena|Pool|Soa\w*|Ring|FrameStack)\.[\w$]+|\bnew (?:ProfiledHeap|Heap)\b/;
+/**
+ * Frames of the library's classes (V8 names them `Class.method`; bundlers may prefix a class
+ * name with `_`), for apps bundled into one file with the library.
+ */
+const OWN_FRAME = /(?:^|[\s@])(?:at )?(?:new )?_*(?:ProfiledHeap|Heap|Arena|Pool|Soa\w*|Ring|FrameStack)(?:\.[\w$]+|\s|$)/;
 
 /** The file (URL or path) a stack line names, without line and column; '' when none. */
 export function fileOf(line: string): string {
@@ -64,10 +72,10 @@ export class CallSites {
     return this.mean > 0 ? -Math.log(1 - Math.random()) * this.mean : Infinity;
   }
 
-  /** The weight of a sample of `bytes`: the allocated bytes it stands for. */
+  /** The weight of a sample of `bytes` requested: the requested bytes it stands for. */
   weight(bytes: number): number {
-    const mean = this.mean || 1;
-    return bytes / Math.max(1e-12, 1 - Math.exp(-Math.max(bytes, 1) / mean));
+    const b = Math.max(bytes, 1);
+    return b / (1 - Math.exp(-b / (this.mean || 1)));
   }
 
   /** Records a sample at user pointer `p`; `current` tells whether a kept sample is still live. */

@@ -91,7 +91,7 @@ export interface LeakSite {
   tag: string | null;
   /** Sampled allocations from this site that are still live. */
   sampledBlocks: number;
-  /** Their requested bytes. */
+  /** Their bytes (whole blocks). */
   sampledBytes: number;
   /**
    * Bytes this site's live allocations are estimated to hold: each sample stands for the bytes

@@ -6,8 +6,13 @@ import { kindAt } from '../inspect.js';
 /** Word index of a root field. */
 export const rootWord = (field: number): number => (L.ROOT + field) >>> 2;
 
-/** True for a block the program holds (not free, not parked in a cache). */
-export const isHeld = (kind: number): boolean => kind !== L.KIND_FREE && kind !== L.KIND_CACHED;
+/**
+ * True for the kind of a block the program holds: not free, not parked in a cache, not the
+ * header of a block merged into a free neighbour (STALE: those stay behind inside free blocks),
+ * and a kind at all.
+ */
+export const isHeld = (kind: number): boolean =>
+  kind !== L.KIND_FREE && kind !== L.KIND_CACHED && kind !== L.KIND_STALE && kind < L.KIND_COUNT;
 
 /**
  * Calls `visit(b, size, kind)` for every block from the first to the tail sentinel, in address

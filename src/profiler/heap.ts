@@ -131,18 +131,18 @@ export function adoptProfiler(heap: Heap): void {
 function profiledClass(Base: typeof Heap): typeof Heap {
   const ProfiledHeap = class ProfiledHeap extends Base implements Counting {
     /** @internal JS-side state: tag names, samples, timeline. */ _p!: ProfilerState;
-    /** @internal Word index of struct Profile (serial, liveBytes, peakLiveBytes). */ _pw!: number;
+    /** @internal Word index of struct Profile (its serial). */ _pw!: number;
     /** @internal Word index of tally 0's liveBytes. */ _tallies!: number;
     /** @internal The current tag id (a copy of this Heap object's Cache.tag). */ _tag!: number;
     /** @internal Word index of the current tag's tally's liveBytes. */ _tw!: number;
     /** @internal Bytes to allocate before the next call-site sample (Infinity: sampling off). */ _left!: number;
     /** @internal The generation the timeline last saw. */ _seen!: number;
     // The constants (on the prototype: see CONSTANTS).
-    declare readonly _kLeftFree: number; declare readonly _kGolden: number; declare readonly _kGolden2: number; declare readonly _kHeader: number; declare readonly _kMaxRequest: number;
-    declare readonly _kMaxBlock: number; declare readonly _kCached: number; declare readonly _kTrailerWords: number;
-    declare readonly _kTagMask: number; declare readonly _kTallyWords: number; declare readonly _kPeak: number;
-    declare readonly _kAllocs: number; declare readonly _kAllocsHigh: number; declare readonly _kFrees: number;
-    declare readonly _kFreesHigh: number;
+    declare readonly _kLeftFree: number; declare readonly _kGolden: number; declare readonly _kGolden2: number;
+    declare readonly _kHeader: number; declare readonly _kMaxRequest: number; declare readonly _kMaxBlock: number;
+    declare readonly _kCached: number; declare readonly _kTrailerWords: number; declare readonly _kTagMask: number;
+    declare readonly _kTallyWords: number; declare readonly _kPeak: number; declare readonly _kAllocs: number;
+    declare readonly _kAllocsHigh: number; declare readonly _kFrees: number; declare readonly _kFreesHigh: number;
 
     /** @internal What a constructor would do: finds the profile table the module made at init. */
     _initProfile(): void {

@@ -497,6 +497,76 @@
 // @ts-ignore: decorator
 @inline export const RING_SALT: u32 = 0x52494E47;
 
+// ══ Profile (profile build only: per-tag tallies, one KIND_PROFILE block) ═══════════════════════
+//
+//  Every held block of a profile heap ends with a trailer (the last TRAILER bytes, after the
+//  user's bytes; usableSize stops before it):
+//
+//   b                                                         b + size - 8     b + size
+//   ┌────────┬────────────────────────────────────────────────┬────────┬────────┐
+//   │ header │ user data                                      │  tag   │ serial │
+//   └────────┴────────────────────────────────────────────────┴────────┴────────┘
+//   tag:    the tag id the allocation carried: Cache.tag of the Heap object that made it
+//           (TAG_ALLOCATOR for caches and these tables)
+//   serial: Profile.serial when it was made; leaks(snapshot) keeps blocks made at or after it
+//
+//  t = user pointer of the KIND_PROFILE block (init makes it first; Root.profile names it)
+//   +0                 struct Profile (below)
+//   tallies(t)         tallies[TAG_COUNT]: struct Tally, TALLY_SIZE bytes each, indexed by tag id;
+//                      tallies(t) = (t + PROFILE_TALLIES) rounded up to a multiple of TALLY_SIZE,
+//                      so that no tally straddles two cache lines
+//
+//  A block is counted from the moment it is held (alloc, a pop from a cache bin) until it is
+//  freed (free, a push into a cache bin); cached and free blocks are not counted. The
+//  JavaScript fast paths update the tallies as the wasm side does. Invariant (check() walks the
+//  trailers): for every tag id k, tallies[k].allocs - tallies[k].frees and .liveBytes are the
+//  number and the bytes (whole blocks, headers and trailers included) of held blocks whose
+//  trailer says k; and the sum of every tag's allocs is Profile.serial (mod 2^32): each
+//  allocation takes one serial. Live blocks are allocs - frees rather than a counter of their
+//  own: one store less on the allocation fast path.
+//  Tag ids read from memory (Cache.tag, a trailer) are masked with TAG_COUNT - 1 before use:
+//  a damaged id miscounts (check() reports it) but never reaches outside the table.
+
+/** Bytes of a block's trailer in the profile build (TRAILER: what the current build adds). */
+// @ts-ignore: decorator
+@inline export const TRAILER_BYTES: u32 = 8;
+
+@unmanaged export class Profile {
+  /** Serial number the next allocation gets (wraps at 2^32). */
+  serial: u32;
+}
+// @ts-ignore: decorator
+@inline export const PROFILE_TALLIES: u32 = 32;
+
+@unmanaged export class Tally {
+  /** Bytes of held blocks that carry this tag (whole blocks). */
+  liveBytes: u32;
+  /** High-water mark of liveBytes. */
+  peakLiveBytes: u32;
+  /** Allocations that carried this tag: low and high words of a 64-bit count. */
+  allocs: u32;
+  allocsHigh: u32;
+  /** Of those, freed: low and high words. */
+  frees: u32;
+  freesHigh: u32;
+}
+// @ts-ignore: decorator
+@inline export const TALLY_SIZE: u32 = 32;
+/** Tag ids are 0 … TAG_COUNT - 1 (a power of two: ids are masked with TAG_COUNT - 1). */
+// @ts-ignore: decorator
+@inline export const TAG_COUNT: u32 = 256;
+/** Blocks allocated while no tag was set. */
+// @ts-ignore: decorator
+@inline export const TAG_NONE: u32 = 0;
+/** The allocator's own blocks: caches and the profile table. */
+// @ts-ignore: decorator
+@inline export const TAG_ALLOCATOR: u32 = 1;
+/** The first id heap.tag(name) hands out. */
+// @ts-ignore: decorator
+@inline export const TAG_FIRST: u32 = 2;
+// @ts-ignore: decorator
+@inline export const PROFILE_SIZE: u32 = PROFILE_TALLIES + TALLY_SIZE + TAG_COUNT * TALLY_SIZE;
+
 // ══ Status codes (the wasm ABI returns them; src/faults.ts turns them into typed errors) ═════════
 // Pointers are multiples of 8, so a call returning a pointer can return a code 1…7 instead, and
 // the full code with its details is in the caller's Cache.faultCode / faultAddr / faultInfo.
@@ -555,7 +625,7 @@
 // @ts-ignore: decorator
 @inline export const CANARY: u32 = DEBUG ? 8 : 0;
 // @ts-ignore: decorator
-@inline export const TRAILER: u32 = PROFILE ? 8 : 0;
+@inline export const TRAILER: u32 = PROFILE ? TRAILER_BYTES : 0;
 // @ts-ignore: decorator
 @inline export const OVERHEAD: u32 = HEADER + CANARY + TRAILER;
 // @ts-ignore: decorator

@@ -19,6 +19,7 @@ import { createSoa, type SoaTable } from './soa.js';
 import type { Schema, StructType } from './struct.js';
 import { Views, makeBufferResizable, type TypedArrayConstructor, type TypedArrayOf } from './views.js';
 import { type BuildName, type Exports, instantiate, isSharedModule, moduleAsync, moduleSync } from './wasm.js';
+import type { HeapMapOptions, LeakReport, ProfileReport, Snapshot, Timeline } from './profiler/types.js';
 
 export type { HeapStats } from './inspect.js';
 
@@ -186,6 +187,9 @@ export class Heap {
       }
       this.check(); // a bounded walk of everything: a damaged heap is refused here
     }
+    // A profile heap takes its methods from 'wasm-arena/profile': the plain heap's paths never
+    // test for profiling.
+    if (this.profile) adoptProfiler(call, this);
   }
 
   /** Makes a heap, compiling the module asynchronously (preferred on a browser main thread). */
@@ -660,6 +664,55 @@ export class Heap {
 /** "alloc(100, 16)" for an error message; a call already written out ("arena(64)") stays as it is. */
 function describe(call: string, bytes: number, align: number): string {
   return call.includes('(') ? call : `${call}(${bytes}${align !== 8 ? `, ${align}` : ''})`;
+/**
+ * The profiler's methods, on heaps made with `{ profile: true }` (they come with
+ * 'wasm-arena/profile'; a heap made without profiling does not have them). Declarations only:
+ * the main entry point bundles none of the profiler.
+ */
+export interface Heap {
+  /**
+   * Profile heaps: later allocations from this Heap object (alloc, calloc, realloc, allocArray,
+   * arenas, pools, soa tables) carry the tag `name` (`null`: none); returns the previous tag.
+   * At most 254 names per heap. Makes no garbage once a name has been seen.
+   *
+   * ```ts
+   * import 'wasm-arena/profile';
+   * const heap = new Heap({ profile: true });
+   * heap.tag('particles'); const p = heap.alloc(64); heap.tag(null);
+   * ```
+   */
+  tag(name: string | null): string | null;
+  /** Profile heaps: per tag, live blocks and bytes, peak, allocs and frees; free space and fragmentation (`String(report)`: a table). */
+  report(): ProfileReport;
+  /** Profile heaps: this moment, for `leaks(snapshot)`. */
+  snapshot(): Snapshot;
+  /** Profile heaps: what is live now and was allocated after `snapshot`, by tag, and by call site when sampling is on. */
+  leaks(snapshot: Snapshot): LeakReport;
+  /** Profile heaps: an SVG picture of the whole heap: blocks by tag and kind, free space, caches, the control block. */
+  heapMap(options?: HeapMapOptions): string;
+  /** Profile heaps: records live bytes per tag on the timeline now (memory growth records too). */
+  sample(): void;
+  /** Profile heaps: the timeline's samples of live bytes per tag (`.toSVG()`: a stacked chart). */
+  timeline(): Timeline;
+  /**
+   * Profile heaps: records the call stack (`new Error().stack`) of about one allocation per
+   * `meanBytes` bytes allocated, at random exponentially distributed intervals, for `leaks()` by
+   * call site; 0 (the default) turns it off.
+   */
+  sampleCallSites(meanBytes: number): void;
+}
+
+/**
+ * @internal Where 'wasm-arena/profile' leaves the function that makes a heap a profile heap: on
+ * globalThis, so that the ESM and the CJS copy of the library, if an app loads both, find it alike.
+ */
+export const PROFILER = Symbol.for('wasm-arena/profiler');
+
+/** Makes `heap` (just made by the profile build) a profile heap, or throws when the profiler is not loaded. */
+function adoptProfiler(call: string, heap: Heap): void {
+  const adopt = (globalThis as Record<symbol, ((heap: Heap) => void) | undefined>)[PROFILER];
+  if (adopt === undefined) throw new TypeError(`${call}: the profiler is not loaded: import 'wasm-arena/profile' once, anywhere in your app`);
+  adopt(heap);
 }
 
 function buildOf(call: string, o: Pick<HeapOptions, 'shared' | 'debug' | 'profile'>): BuildName {

@@ -9,3 +9,4 @@ export { struct, StructType, type Schema, type FieldType, type ScalarType, type 
 export type { Cursor, CursorMembers, FieldArray } from './cursor.js';
 export { Soa, type SoaTable } from './soa.js';
 export { Frame } from './scope.js';
+export type { ProfileReport, TagReport, FreeBucket, Snapshot, LeakReport, LeakTag, LeakSite, HeapMapOptions, Timeline, TimelineSample } from './profiler/types.js';

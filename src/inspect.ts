@@ -25,7 +25,7 @@ export interface HeapStats {
   usedBytes: number;
   /** Bytes in blocks freed into the Heap objects' caches, ready for reuse (see `heap.trim()`). */
   cachedBytes: number;
-  /** Bytes of the allocator's own blocks (one cache per Heap object). */
+  /** Bytes of the allocator's own blocks (one cache per Heap object; a profile heap's tables). */
   overheadBytes: number;
   /** Bytes in the free lists. */
   freeBytes: number;
@@ -105,7 +105,11 @@ export function measure(heap: Heap, into: HeapStats): HeapStats {
   const memoryBytes = m.byteLength;
   const tail = memoryBytes - L.HEADER;
   const start = m[R(L.ROOT_HEAP_START)];
-  const [cachedBytes, cachedBlocks, overheadBytes, caches] = cached(m, secret, tail, 'stats()');
+  const [cachedBytes, cachedBlocks, cacheBytes, caches] = cached(m, secret, tail, 'stats()');
+  // The profile build's tables are the allocator's own block too.
+  const table = m[R(L.ROOT_PROFILE)];
+  const tables = table > start && table < tail && (table & 7) === 0 && kindAt(m, table - L.HEADER, secret) === L.KIND_PROFILE ? 1 : 0;
+  const overheadBytes = cacheBytes + (tables ? m[(table - L.HEADER) >>> 2] & ~L.TAGS : 0);
   const used = m[R(L.ROOT_USED_BYTES)];
   const live = m[R(L.ROOT_LIVE_BLOCKS)];
   const freeBlocks = m[R(L.ROOT_FREE_BLOCKS)];
@@ -131,7 +135,7 @@ export function measure(heap: Heap, into: HeapStats): HeapStats {
   into.overheadBytes = overheadBytes;
   into.freeBytes = Math.max(0, heapBytes - L.HEADER - used);
   into.peakUsedBytes = m[R(L.ROOT_PEAK_USED_BYTES)];
-  into.liveBlocks = Math.max(0, live - cachedBlocks - caches);
+  into.liveBlocks = Math.max(0, live - cachedBlocks - caches - tables);
   into.cachedBlocks = cachedBlocks;
   into.freeBlocks = freeBlocks;
   into.largestFreeBlock = largest;

@@ -43,7 +43,7 @@ class TraceGcWatch {
 
 export const browserEnv = {
   name: 'chromium',
-  loadWasmArena: () => import('../../dist/index.js'),
+  loadWasmArena: (entry = 'index') => import(`../../dist/${entry}.js`),
   async loadPeer(name) {
     if (!modules.has(name)) {
       const res = await fetch(new URL(`../peers/build/${name}.wasm`, import.meta.url));

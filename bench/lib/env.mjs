@@ -5,7 +5,8 @@
 //
 // An env has:
 //   name                'node' | 'chromium'
-//   loadWasmArena()     → the built library's module (dist/index.js)
+//   loadWasmArena(entry?) → the built library's module (dist/index.js), or another entry point
+//                       of it ('profile': dist/profile.js)
 //   loadPeer(name)      → a fresh instance's exports of bench/peers/<name>.ts (compiled once)
 //   loadThing()         → the @thi.ng/malloc module
 //   loadRingbuf()       → the ringbuf.js module

@@ -664,6 +664,8 @@ export class Heap {
 /** "alloc(100, 16)" for an error message; a call already written out ("arena(64)") stays as it is. */
 function describe(call: string, bytes: number, align: number): string {
   return call.includes('(') ? call : `${call}(${bytes}${align !== 8 ? `, ${align}` : ''})`;
+}
+
 /**
  * The profiler's methods, on heaps made with `{ profile: true }` (they come with
  * 'wasm-arena/profile'; a heap made without profiling does not have them). Declarations only:

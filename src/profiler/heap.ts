@@ -74,7 +74,7 @@ interface Counting extends Constants {
  * imported mixOf costs this fast path about a tenth of its time.
  */
 function mixWith(h: Counting, b: number, size: number): number {
-  return Math.imul(Math.imul(b ^ h._s, h._kGolden) ^ size, h._kGolden2);
+  return Math.imul(b ^ h._s, h._kGolden) ^ Math.imul(size, h._kGolden2);
 }
 
 /**

@@ -102,6 +102,7 @@ export const WORKLOADS = {
       ['gcEvents', 'GC events', 'events'],
     ],
     hostNotes: { node: 'wasm-arena: a fixed-size heap (plain index loads and stores) and a shared heap (Atomics on the indices, as between threads)' },
+  },
   profile: {
     title: 'profiling cost: churn 16–512 B, 1,000 live, on a profile heap · ns per alloc+free [heap, profile build]',
     kind: 'micro',

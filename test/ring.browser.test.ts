@@ -4,7 +4,7 @@
 // The page reads the counters and the heap's stats straight from the shared heap.
 
 import { describe, expect, it } from 'vitest';
-import { Heap } from '../dist/index.js';
+import { Heap } from '../src/index.js';
 
 const CONSUMER = new URL('./browser/ring-consumer.js', import.meta.url).href;
 const PRODUCER = new URL('./browser/ring-producer.js', import.meta.url).href;

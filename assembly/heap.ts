@@ -228,7 +228,12 @@ export function allocBlock(need: u32, kind: u32): u32 {
  * part in front (≥ MIN_BLOCK) stays free, and only the gap behind it (< align) may be split off.
  */
 export function allocAligned(need: u32, align: u32, kind: u32): u32 {
-  const b = find(need + MIN_BLOCK + align - GRANULE);
+  const room = need + MIN_BLOCK + align - GRANULE;
+  if (room < need) { // wrapped past 4 GiB: larger than any memory
+    fault(E_OOM, 0, need);
+    return 0;
+  }
+  const b = find(room);
   if (!b) return 0;
   const bsize = sizeOf(b);
   const u = (b + bsize - need + HEADER) & ~(align - 1);

@@ -3,7 +3,16 @@
 // damaged memory, and reserve in payload terms. (The stray-write fuzzer, test/stray.test.ts,
 // checks the same rules at random.)
 import { describe, expect, it } from 'vitest';
-import { Heap, OutOfMemoryError } from '../src/index.js';
+import { Heap, HeapCorruptionError, OutOfMemoryError } from '../src/index.js';
+import * as L from '../src/layout.js';
+
+const HEADS = (L.ROOT + L.ROOT_HEADS) >>> 2; // word index of the free lists' heads
+
+/** Frees `p` all the way to its free list (out of the small-size cache). */
+function freeToList(heap: Heap, p: number): void {
+  heap.free(p);
+  heap.trim();
+}
 
 const BUILDS = [
   ['release', {}],
@@ -23,5 +32,22 @@ describe.each(BUILDS)('%s build', (_name, options) => {
     expect(() => heap.arena(0xffe00000)).toThrow(OutOfMemoryError);
     heap.check();
     expect(heap.stats().liveBlocks).toBe(1);
+  });
+
+  it('a free block\'s address written into the head of a larger size class is HeapCorruptionError at the next alloc, never a block carved past its end', () => {
+    const heap = new Heap({ ...options, initialBytes: 1 << 20, maximumBytes: 1 << 20 });
+    // Live neighbours on both sides (the cache hands blocks out downwards, the debug build upwards).
+    heap.alloc(40);
+    const small = heap.alloc(40);
+    heap.alloc(40);
+    freeToList(heap, small);
+    // The stray write: the head of the class holding the rest of the heap now names `small`.
+    const m = heap.u32;
+    let cls = L.CLASS_COUNT - 1;
+    while (m[HEADS + cls] === 0 || m[HEADS + cls] === small - L.HEADER) cls--;
+    m[HEADS + cls] = small - L.HEADER;
+    expect(() => heap.alloc(13589)).toThrow(HeapCorruptionError);
+    expect(() => heap.alloc(13589)).toThrow(HeapCorruptionError);
+    expect(() => heap.check()).toThrow(HeapCorruptionError);
   });
 });

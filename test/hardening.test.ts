@@ -2,6 +2,7 @@
 // heap can hold, read-only inspection, bounded walks, damaged roots and arenas, attaching to a
 // damaged memory, and reserve in payload terms. (The stray-write fuzzer, test/stray.test.ts,
 // checks the same rules at random.)
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { Heap, HeapCorruptionError, OutOfMemoryError } from '../src/index.js';
 import * as L from '../src/layout.js';
@@ -50,4 +51,46 @@ describe.each(BUILDS)('%s build', (_name, options) => {
     expect(() => heap.alloc(13589)).toThrow(HeapCorruptionError);
     expect(() => heap.check()).toThrow(HeapCorruptionError);
   });
+});
+
+describe('shared build: the lock', () => {
+  /**
+   * Runs `body` (the text of an async function of Heap) in a worker thread on the built library,
+   * so that a hang fails the test after `ms` instead of stopping the test runner.
+   */
+  function inWorker(body: string, ms: number): Promise<unknown> {
+    const dist = new URL('../dist/', import.meta.url).href;
+    const code = `import('${dist}index.js').then(async ({ Heap }) => { await import('${dist}shared.js');
+      require('node:worker_threads').parentPort.postMessage(await (${body})(Heap)); });`;
+    const worker = new Worker(code, { eval: true });
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => void worker.terminate().then(() => reject(new Error(`no answer in ${ms} ms: a hang`))), ms);
+      worker.once('message', (m) => { clearTimeout(timer); void worker.terminate().then(() => resolve(m)); });
+      worker.once('error', (e) => { clearTimeout(timer); reject(e); });
+    });
+  }
+
+  it('a lock word that holds no lock state, or stays "taken" with no holder, is HeapCorruptionError (after about a second at most), never a hang', async () => {
+    const results = await inWorker(`async (Heap) => {
+      const out = [];
+      for (const value of [7, 0xffffffff, 1, 2]) {
+        const heap = new Heap({ shared: true, maximumBytes: 1 << 24 });
+        heap.alloc(100);
+        heap.u32[(${L.ROOT} + ${L.ROOT_LOCK}) >>> 2] = value; // the stray write
+        const t = Date.now();
+        // A stuck "taken" costs each call about a second: one call for those values.
+        const calls = [() => heap.alloc(100000), () => heap.free(heap.alloc(2000)), () => heap.trim(),
+                       () => new Heap({ shared: true, memory: heap.memory })];
+        for (const call of value > 2 ? calls : calls.slice(0, 1)) {
+          try { call(); out.push([value, 'no error']); } catch (e) { out.push([value, e.name, e.message.includes('lock word') || e.message.includes('root')]); }
+        }
+        out.push([value, 'ms', Date.now() - t]);
+      }
+      return out;
+    }`, 30_000) as unknown[][];
+    for (const r of results) {
+      if (r[1] === 'ms') expect(r[2]).toBeLessThan(8000);
+      else expect(r.slice(1)).toEqual(['HeapCorruptionError', true]);
+    }
+  }, 40_000);
 });

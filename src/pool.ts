@@ -248,6 +248,10 @@ export class Pool {
     const a = this.address;
     const perSlab = this._perSlab;
     const capacity = this.capacity;
+    // The capacity word lives in memory: a stray write must not size the stack this writes into.
+    if (capacity > this._stackCap || capacity % perSlab !== 0) {
+      throw new HeapCorruptionError(`${call}: the pool at ${hex(a)} is damaged: its capacity word holds ${capacity}, not a whole number of slabs within its free stack`, a);
+    }
     if (capacity + perSlab > this._stackCap) {
       const cap = Math.max(2 * this._stackCap, capacity + perSlab);
       const stack = heap._block(cap * 4, 8, L.KIND_STACK, call);

@@ -53,6 +53,19 @@ describe.each(BUILDS)('%s build', (_name, options) => {
   });
 });
 
+describe.each(BUILDS)('%s build: pools', (_name, options) => {
+  it.each([0xffffffff, 0x3ffffff0, 4097])('a pool whose capacity word was overwritten (with %s) throws HeapCorruptionError naming the pool when it next grows, and writes nothing outside its blocks', (value) => {
+    const heap = new Heap({ ...options, initialBytes: 1 << 20, maximumBytes: 8 << 20 });
+    const pool = heap.pool(64);
+    while (pool.capacity === 0 || pool.live < pool.capacity) pool.alloc(); // full: the next alloc grows
+    heap.check();
+    heap.u32[(pool.address + L.POOL_CAPACITY) >>> 2] = value; // the stray write
+    expect(() => pool.alloc()).toThrow(new RegExp(`the pool at 0x${pool.address.toString(16)} is damaged: its capacity word`));
+    // The one damaged word is the pool's: every other block checks out.
+    expect(() => heap.check()).toThrow(/the pool at 0x[0-9a-f]+ is damaged/);
+  });
+});
+
 describe('shared build: the lock', () => {
   /**
    * Runs `body` (the text of an async function of Heap) in a worker thread on the built library,

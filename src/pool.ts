@@ -132,7 +132,9 @@ export class Pool {
     const top = m[this._topW];
     if (top > 0) {
       const p = m[this._stackW + top - 1];
-      if (m[p >>> 2] === ((top ^ Math.imul(p, L.GOLDEN) ^ this._salt) >>> 0)) {
+      const w = p >>> 2;
+      if (m[w] === ((top ^ Math.imul(p, L.GOLDEN) ^ this._salt) >>> 0)) {
+        m[w] ^= top; // now names position 0, which no stack depth matches: a damaged top cannot hand p out again
         m[this._topW] = top - 1;
         return p;
       }

@@ -64,6 +64,17 @@ describe.each(BUILDS)('%s build: pools', (_name, options) => {
     // The one damaged word is the pool's: every other block checks out.
     expect(() => heap.check()).toThrow(/the pool at 0x[0-9a-f]+ is damaged/);
   });
+
+  it('a stray +1 on a pool\'s free-stack depth never hands a live block out again, even one its owner has not written yet', () => {
+    const heap = new Heap({ ...options });
+    const pool = heap.pool(64);
+    const a = pool.alloc(); // not written: its first word is what the pool left there
+    heap.u32[(pool.address + L.POOL_TOP) >>> 2] += 1; // the stray write
+    let b = 0;
+    expect(() => (b = pool.alloc())).toThrow(/the pool at 0x[0-9a-f]+ is damaged/);
+    expect(b).not.toBe(a);
+    expect(() => heap.check()).toThrow(/the pool at 0x[0-9a-f]+ is damaged/);
+  });
 });
 
 describe('shared build: the lock', () => {

@@ -114,10 +114,17 @@ export function measure(heap: Heap, into: HeapStats): HeapStats {
   if (flMap !== 0) {
     const fl = 31 - Math.clz32(flMap);
     const slMap = fl < L.FL_COUNT ? m[(L.ROOT + L.ROOT_SL_MAP) / 4 + fl] : 0;
-    let b = slMap !== 0 ? m[(L.ROOT + L.ROOT_HEADS) / 4 + (fl << L.SL_BITS) + 31 - Math.clz32(slMap)] : 0;
-    for (let steps = freeBlocks + 1; b !== 0 && b < tail && steps > 0; steps--) {
+    const cls = (fl << L.SL_BITS) + 31 - Math.clz32(slMap);
+    let b = slMap !== 0 ? m[(L.ROOT + L.ROOT_HEADS) / 4 + cls] : 0;
+    // A list holds no more blocks than the heap counts free, nor than fit in memory (the counter
+    // itself may be damaged): a walk that has not ended by then goes round a cycle.
+    let steps = Math.min(freeBlocks, Math.floor(memoryBytes / L.MIN_BLOCK));
+    for (; b !== 0 && b < tail && (b & 7) === 0 && steps > 0; steps--) {
       largest = Math.max(largest, m[b >>> 2] & ~L.TAGS);
       b = m[(b + L.BLOCK_NEXT) >>> 2];
+    }
+    if (b !== 0) {
+      throw new HeapCorruptionError(`stats(): free list ${cls} ${steps === 0 ? 'does not end (a cycle, or a damaged count of free blocks)' : `reaches ${hex(b)}, not a block`}: its links were overwritten`, b);
     }
   }
   const heapBytes = start < tail ? memoryBytes - start : 0;
@@ -294,6 +301,9 @@ class Walk {
       const bins = (heap._c + L.CACHE_BINS_AT) >>> 2;
       for (let cls = L.MIN_BLOCK >>> 3; cls < L.CACHE_BINS; cls++) {
         const count = m[bins + (cls << 2) + 1];
+        const limit = m[bins + (cls << 2) + 2];
+        // No bin holds more than BIN_MAX blocks: that also bounds the walk below, whatever the links say.
+        if (count > L.BIN_MAX || limit > L.BIN_MAX) fail(`cache bin ${cls} counts ${count} blocks with a limit of ${limit}: more than a bin holds`, heap._c);
         let n = 0;
         for (let e = m[bins + (cls << 2)]; e !== 0; e = m[(e + L.BLOCK_PREV) >>> 2]) {
           if (n >= count || e < start || e >= tail || e & 7 || kindAt(m, e, secret) !== L.KIND_CACHED || (m[e >>> 2] & ~L.TAGS) !== cls << 3) {

@@ -299,7 +299,8 @@ export class Pool {
   protected _slabs(call: string): number[] {
     const m = this._v.u32;
     const out: number[] = [];
-    const max = Math.ceil(this.capacity / Math.max(1, this._perSlab));
+    // As many slabs as the capacity word says, and never more than fit in memory (the word may be damaged).
+    const max = Math.min(Math.ceil(this.capacity / Math.max(1, this._perSlab)), m.byteLength / this._slabBytes);
     for (let s = m[P(this.address + L.POOL_SLABS)]; s !== 0; s = m[(s >>> 2) + 1]) {
       if (out.length >= max || m[s >>> 2] !== this.address || m[(s >>> 2) + 2] !== ((s ^ this._slabKey) >>> 0)) {
         throw new HeapCorruptionError(`${call}: the pool at ${hex(this.address)} is damaged: its slab list reaches ${hex(s)}, not a slab of it`, s);
@@ -342,7 +343,7 @@ export function poolFault(m: Uint32Array, p: number, secret: number, isBlock: (a
   const slabKey = slabKeyOf(p, secret);
   let slabs = 0;
   for (let s = m[w + P(L.POOL_SLABS)]; s !== 0; s = m[(s >>> 2) + 1]) {
-    if (++slabs > capacity / perSlab || !isBlock(s, L.KIND_SLAB) || m[s >>> 2] !== p || m[(s >>> 2) + 2] !== ((s ^ slabKey) >>> 0)) {
+    if (++slabs > capacity / perSlab || slabs > m.byteLength / slabBytes || !isBlock(s, L.KIND_SLAB) || m[s >>> 2] !== p || m[(s >>> 2) + 2] !== ((s ^ slabKey) >>> 0)) {
       return `its slab list reaches ${hex(s)}, not a slab of it`;
     }
   }

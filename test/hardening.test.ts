@@ -15,6 +15,28 @@ function freeToList(heap: Heap, p: number): void {
   heap.trim();
 }
 
+/**
+ * A fixed 1 MiB heap whose largest free-list class holds two free blocks, the second linked back
+ * to the first (a cycle, as one stray write into a link makes it); `counter` also damages the
+ * root's count of free blocks.
+ */
+function cyclicFreeList(options: object, counter: boolean): Heap {
+  const heap = new Heap({ ...options, initialBytes: 1 << 20, maximumBytes: 1 << 20 });
+  const a = heap.alloc(400000);
+  heap.alloc(2000); // live blocks after a and b: they stay two blocks of one class, the largest
+  const b = heap.alloc(400000);
+  heap.alloc(2000);
+  heap.free(a);
+  heap.free(b);
+  const m = heap.u32;
+  let cls = L.CLASS_COUNT - 1;
+  while (m[HEADS + cls] === 0) cls--;
+  const second = m[(m[HEADS + cls] + L.BLOCK_NEXT) >>> 2];
+  m[(second + L.BLOCK_NEXT) >>> 2] = m[HEADS + cls];
+  if (counter) m[(L.ROOT + L.ROOT_FREE_BLOCKS) >>> 2] = 0xffffffff;
+  return heap;
+}
+
 const BUILDS = [
   ['release', {}],
   ['debug', { debug: true }],
@@ -50,6 +72,59 @@ describe.each(BUILDS)('%s build', (_name, options) => {
     expect(() => heap.alloc(13589)).toThrow(HeapCorruptionError);
     expect(() => heap.alloc(13589)).toThrow(HeapCorruptionError);
     expect(() => heap.check()).toThrow(HeapCorruptionError);
+  });
+});
+
+describe.each(BUILDS)('%s build: every walk is bounded by the heap\'s size', (_name, options) => {
+  it.each([false, true])('stats() on a cyclic free list throws HeapCorruptionError (count of free blocks damaged too: %s)', (counter) => {
+    const heap = cyclicFreeList(options, counter);
+    expect(() => heap.stats()).toThrow(/^stats\(\): free list \d+ does not end/);
+  });
+
+  it.each([false, true])('check() on a cyclic free list throws HeapCorruptionError (count of free blocks damaged too: %s)', (counter) => {
+    const heap = cyclicFreeList(options, counter);
+    expect(() => heap.check()).toThrow(HeapCorruptionError);
+  });
+
+  it('alloc\'s out-of-memory error on a heap with a cyclic free list says the heap is damaged, without walking the cycle', () => {
+    const heap = cyclicFreeList(options, true);
+    expect(() => heap.alloc(900000)).toThrow(/out of memory \(and the heap is damaged: see heap\.check\(\)\)/);
+  });
+
+  it('a pool\'s cyclic slab list with a damaged capacity word is HeapCorruptionError from check() and dispose()', () => {
+    const heap = new Heap({ ...options, initialBytes: 1 << 20, maximumBytes: 1 << 20 });
+    const pool = heap.pool(64, { capacity: 200 });
+    const m = heap.u32;
+    const first = m[(pool.address + L.POOL_SLABS) >>> 2];
+    const second = m[(first + L.SLAB_NEXT) >>> 2];
+    m[(second + L.SLAB_NEXT) >>> 2] = first; // the cycle
+    m[(pool.address + L.POOL_STACK_CAP) >>> 2] = 0xffffffff; // and counts that would let a walk go round it for long
+    m[(pool.address + L.POOL_CAPACITY) >>> 2] = 0xfffffff0;
+    expect(() => heap.check()).toThrow(/the pool at 0x[0-9a-f]+ is damaged: its slab list reaches/);
+    expect(() => pool.dispose()).toThrow(/the pool at 0x[0-9a-f]+ is damaged: its slab list reaches/);
+  });
+});
+
+describe('release build: cache bins', () => {
+  it('check() on a cyclic cache bin whose count was damaged throws HeapCorruptionError', () => {
+    const heap = new Heap();
+    const ps = [heap.alloc(40), heap.alloc(40), heap.alloc(40)];
+    for (const p of ps) heap.free(p);
+    const m = heap.u32;
+    const bin = (heap._c + L.CACHE_BINS_AT + ((40 + heap._over) >>> 3) * L.BIN_SIZE) >>> 2;
+    let last = m[bin];
+    while (m[(last + L.BLOCK_PREV) >>> 2] !== 0) last = m[(last + L.BLOCK_PREV) >>> 2];
+    m[(last + L.BLOCK_PREV) >>> 2] = m[bin]; // the cycle
+    m[bin + 1] = 0xffffffff; // the count
+    expect(() => heap.check()).toThrow(/^check\(\): cache bin \d+ counts 4294967295 blocks/);
+  });
+
+  it('check() reports a bin limit above what a bin holds', () => {
+    const heap = new Heap();
+    heap.free(heap.alloc(40));
+    const bin = (heap._c + L.CACHE_BINS_AT + ((40 + heap._over) >>> 3) * L.BIN_SIZE) >>> 2;
+    heap.u32[bin + 2] = L.BIN_MAX + 1;
+    expect(() => heap.check()).toThrow(/with a limit of 65: more than a bin holds/);
   });
 });
 

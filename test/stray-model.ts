@@ -145,7 +145,8 @@ export class Ranges {
 
 // Byte i of a block stamped with id s is (s + 31·i) mod 256: 31 is invertible mod 256, so that is
 // PATTERN[i + offset(s)], and stamping and comparing run at memcpy / memcmp speed.
-const MAX_STAMP = (1 << 20) + 64;
+// Heaps in the fuzzer stay within 8 MiB: so does every block.
+const MAX_STAMP = (8 << 20) + 64;
 const PATTERN = new Uint8Array(MAX_STAMP + 256);
 for (let j = 0; j < PATTERN.length; j++) PATTERN[j] = (31 * j) & 0xff;
 const offsetOf = (id: number): number => ((id & 0xff) * 223) & 0xff; // 31 · 223 ≡ 1 (mod 256)

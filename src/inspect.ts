@@ -74,12 +74,16 @@ export function rootCheckOf(m: Uint32Array): number {
   return (h ^ (h >>> 15)) >>> 0;
 }
 
-/** All registered caches (bounded walk): [cached bytes, cached blocks, the caches' own bytes, their count]. */
-function cached(m: Uint32Array, secret: number, tail: number, call: string): [number, number, number, number] {
+/**
+ * All registered caches (bounded walk): [cached bytes, cached blocks, the caches' own bytes, their
+ * count, whether `mine` is one of them].
+ */
+function cached(m: Uint32Array, secret: number, tail: number, call: string, mine = 0): [number, number, number, number, boolean] {
   let bytes = 0;
   let blocks = 0;
   let own = 0;
   let caches = 0;
+  let found = false;
   let guard = Math.floor(tail / L.CACHE_SIZE) + 1;
   for (let c = m[R(L.ROOT_CACHES)]; c !== 0; c = m[(c + L.CACHE_NEXT) >>> 2]) {
     if (guard-- === 0 || c >= tail || c & 7 || kindAt(m, c - L.HEADER, secret) !== L.KIND_CACHE) {
@@ -87,6 +91,7 @@ function cached(m: Uint32Array, secret: number, tail: number, call: string): [nu
     }
     own += m[(c - L.HEADER) >>> 2] & ~L.TAGS;
     caches++;
+    found ||= c === mine;
     const bins = (c + L.CACHE_BINS_AT) >>> 2;
     for (let cls = L.MIN_BLOCK >>> 3; cls < L.CACHE_BINS; cls++) {
       const n = Math.min(m[bins + (cls << 2) + 1], L.BIN_MAX);
@@ -94,7 +99,7 @@ function cached(m: Uint32Array, secret: number, tail: number, call: string): [nu
       bytes += n * (cls << 3);
     }
   }
-  return [bytes, blocks, own, caches];
+  return [bytes, blocks, own, caches, found];
 }
 
 /** Fills `into` with the heap's figures; reads memory only, every walk bounded. */
@@ -211,6 +216,8 @@ class Walk {
         start < L.MEMORY_BASE || start >= this.tail || start & 7 || m[R(L.ROOT_OVERHEAD)] !== this.heap._over - 7) {
       fail("the heap's root (control block) is damaged", L.ROOT);
     }
+    // 0 free, 1 taken, 2 taken with sleepers; only the shared build takes it.
+    if (m[R(L.ROOT_LOCK)] > (this.heap.shared ? 2 : 0)) fail(`the heap's lock word holds ${hex(m[R(L.ROOT_LOCK)])} (overwritten)`, L.ROOT + L.ROOT_LOCK);
   }
 
   /** 1. Every block in address order: header, size, tags, back words, canaries and poison. */
@@ -315,7 +322,8 @@ class Walk {
         own += n;
       }
     }
-    const [, all] = cached(m, secret, tail, 'check()');
+    const [, all, , , registered] = cached(m, secret, tail, 'check()', heap._c);
+    if (heap._c !== 0 && !registered) fail(`this Heap object's cache ${hex(heap._c)} is missing from the list of caches (the root or a cache was overwritten)`, L.ROOT);
     if (!heap.shared ? all !== this.cachedBlocks || own !== this.cachedBlocks : own > this.cachedBlocks) {
       fail(`${this.cachedBlocks} blocks are marked cached, the caches hold ${all}`, L.ROOT);
     }

@@ -37,6 +37,30 @@ function cyclicFreeList(options: object, counter: boolean): Heap {
   return heap;
 }
 
+/** A heap holding one of everything: small and large blocks, cached and free blocks, an arena, a pool. */
+function busyHeap(options: object): Heap {
+  const heap = new Heap({ ...options, initialBytes: 1 << 20 });
+  const ps = [40, 100, 3000, 70000, 24, 500].map((n) => heap.alloc(n));
+  heap.free(ps[1]); // cached (release) or free
+  heap.free(ps[3]); // free
+  heap.alloc(100, 64);
+  const arena = heap.arena(4096);
+  arena.alloc(100);
+  const pool = heap.pool(48, { capacity: 20 });
+  pool.free(pool.alloc());
+  pool.alloc();
+  return heap;
+}
+
+/** Runs `call`; anything it throws but HeapCorruptionError fails the test. */
+function onlyCorruption(call: () => unknown): void {
+  try {
+    call();
+  } catch (e) {
+    if (!(e instanceof HeapCorruptionError)) throw e;
+  }
+}
+
 const BUILDS = [
   ['release', {}],
   ['debug', { debug: true }],
@@ -72,6 +96,52 @@ describe.each(BUILDS)('%s build', (_name, options) => {
     expect(() => heap.alloc(13589)).toThrow(HeapCorruptionError);
     expect(() => heap.alloc(13589)).toThrow(HeapCorruptionError);
     expect(() => heap.check()).toThrow(HeapCorruptionError);
+  });
+});
+
+describe.each(BUILDS)('%s build: a damaged root', (_name, options) => {
+  const ROOT_WORDS: [string, number][] = [
+    ['magic', L.ROOT_MAGIC], ['secret', L.ROOT_SECRET], ['build', L.ROOT_BUILD], ['overhead', L.ROOT_OVERHEAD],
+    ['heapStart', L.ROOT_HEAP_START], ['maxPages', L.ROOT_MAX_PAGES], ['check', L.ROOT_CHECK],
+    ['usedBytes', L.ROOT_USED_BYTES], ['liveBlocks', L.ROOT_LIVE_BLOCKS], ['freeBlocks', L.ROOT_FREE_BLOCKS],
+    ['caches', L.ROOT_CACHES], ['flMap', L.ROOT_FL_MAP], ['the lock word', L.ROOT_LOCK],
+    ['a second-level bitmap', -1], ['a free list head', -2],
+  ];
+  /** The offset in the root of `word` (a non-empty bitmap and list for the last two). */
+  function offsetOf(heap: Heap, word: number): number {
+    const m = heap.u32;
+    if (word >= 0) return word;
+    let cls = L.CLASS_COUNT - 1;
+    while (m[HEADS + cls] === 0) cls--;
+    return word === -1 ? L.ROOT_SL_MAP + 4 * (cls >>> L.SL_BITS) : L.ROOT_HEADS + 4 * cls;
+  }
+
+  it.each(ROOT_WORDS.flatMap(([name, word]) => [0, 0xffffffff, 0x12345678].map((v) => [name, word, v] as const)))(
+    'check() reports a stray write into the root\'s %s (%s) as HeapCorruptionError', (_word, word, value) => {
+      const heap = busyHeap(options);
+      const at = (L.ROOT + offsetOf(heap, word)) >>> 2;
+      if (heap.u32[at] === value) heap.u32[at] = ~value; // make it a change
+      else heap.u32[at] = value;
+      expect(() => heap.check()).toThrow(HeapCorruptionError);
+    });
+
+  it.each(ROOT_WORDS)('after a stray write into the root\'s %s, alloc, free, realloc and stats throw nothing but HeapCorruptionError, and allocate inside the heap', (_word, word) => {
+    for (const value of [0, 0xffffffff, 0x12345678, 0x10000]) {
+      const heap = busyHeap(options);
+      const keep = heap.alloc(5000);
+      heap.u32[(L.ROOT + offsetOf(heap, word)) >>> 2] = value;
+      for (const n of [16, 200, 5000, 100000]) {
+        onlyCorruption(() => {
+          const p = heap.alloc(n);
+          expect(p).toBeGreaterThanOrEqual(L.MEMORY_BASE);
+          expect(p + n).toBeLessThanOrEqual(heap.memory.buffer.byteLength - L.HEADER);
+          heap.free(heap.realloc(p, n * 2));
+        });
+      }
+      onlyCorruption(() => heap.free(keep));
+      onlyCorruption(() => heap.stats());
+      onlyCorruption(() => heap.trim());
+    }
   });
 });
 

@@ -4,7 +4,8 @@
 // checks the same rules at random.)
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { Heap, HeapCorruptionError, OutOfMemoryError } from '../src/index.js';
+import { Heap, HeapCorruptionError, OutOfMemoryError, type HeapStats } from '../src/index.js';
+import { rootCheckOf } from '../src/inspect.js';
 import * as L from '../src/layout.js';
 
 const HEADS = (L.ROOT + L.ROOT_HEADS) >>> 2; // word index of the free lists' heads
@@ -99,6 +100,43 @@ describe.each(BUILDS)('%s build', (_name, options) => {
   });
 });
 
+describe.each(BUILDS)('%s build: inspection only reads', (_name, options) => {
+  it('check() and stats() leave every byte of memory unchanged', () => {
+    const heap = busyHeap(options);
+    const before = heap.u8.slice();
+    heap.check();
+    heap.stats();
+    heap.stats({} as HeapStats);
+    expect(Buffer.compare(heap.u8, before)).toBe(0);
+  });
+
+  it('check() and stats() leave every byte unchanged on a damaged heap too', () => {
+    const heap = busyHeap(options);
+    const p = heap.alloc(300);
+    heap.u32[(p - L.HEADER) >>> 2] ^= 8; // a stray write into a header
+    const before = heap.u8.slice();
+    expect(() => heap.check()).toThrow(HeapCorruptionError);
+    onlyCorruption(() => heap.stats());
+    expect(Buffer.compare(heap.u8, before)).toBe(0);
+  });
+
+  it('stats(into) whose setters allocate reports the figures of the moment it was called', () => {
+    const heap = busyHeap(options);
+    const expected = heap.stats();
+    const into = {} as HeapStats;
+    const seen: Record<string, unknown> = {};
+    for (const key of Object.keys(expected)) {
+      Object.defineProperty(into, key, {
+        set(v) { seen[key] = v; heap.alloc(5000); heap.free(heap.alloc(100)); }, // a meter that allocates as it records
+        get() { return seen[key]; },
+      });
+    }
+    expect(heap.stats(into)).toBe(into);
+    expect(seen).toEqual({ ...expected });
+    expect(heap.stats().liveBlocks).toBe(expected.liveBlocks + Object.keys(expected).length);
+  });
+});
+
 describe.each(BUILDS)('%s build: a damaged root', (_name, options) => {
   const ROOT_WORDS: [string, number][] = [
     ['magic', L.ROOT_MAGIC], ['secret', L.ROOT_SECRET], ['build', L.ROOT_BUILD], ['overhead', L.ROOT_OVERHEAD],
@@ -141,6 +179,23 @@ describe.each(BUILDS)('%s build: a damaged root', (_name, options) => {
       onlyCorruption(() => heap.free(keep));
       onlyCorruption(() => heap.stats());
       onlyCorruption(() => heap.trim());
+    }
+  });
+});
+
+describe.each(BUILDS)('%s build: a damaged arena', (_name, options) => {
+  const OPS: [string, (a: ReturnType<Heap['arena']>) => unknown][] = [
+    ['alloc', (a) => a.alloc(8)], ['tryAlloc', (a) => a.tryAlloc(8)], ['mark', (a) => a.mark()],
+    ['reset', (a) => a.reset()], ['used', (a) => a.used], ['dispose', (a) => a.dispose()],
+  ];
+  it.each([['cursor', L.ARENA_CURSOR], ['guard', L.ARENA_GUARD]] as const)('a stray write into an arena\'s %s is HeapCorruptionError at every arena call and from check()', (_word, offset) => {
+    for (const [, op] of OPS) {
+      const heap = new Heap(options);
+      const arena = heap.arena(1024);
+      arena.alloc(100);
+      heap.u32[(arena.address + offset) >>> 2] += 8;
+      expect(() => op(arena)).toThrow(new RegExp(`the arena at 0x${arena.address.toString(16)} is damaged`));
+      expect(() => heap.check()).toThrow(new RegExp(`the arena at 0x${arena.address.toString(16)} is damaged`));
     }
   });
 });
@@ -262,4 +317,62 @@ describe('shared build: the lock', () => {
       else expect(r.slice(1)).toEqual(['HeapCorruptionError', true]);
     }
   }, 40_000);
+});
+
+describe('shared build: attaching', () => {
+  const shared = { shared: true, maximumBytes: 1 << 24 } as const;
+
+  it.each([['secret', L.ROOT_SECRET], ['heapStart', L.ROOT_HEAP_START], ['maxPages', L.ROOT_MAX_PAGES], ['check', L.ROOT_CHECK]] as const)(
+    'new Heap({ shared: true, memory }) on a memory whose root\'s %s was overwritten throws HeapCorruptionError', (_word, offset) => {
+      const a = new Heap(shared);
+      a.u32[(L.ROOT + offset) >>> 2] ^= 0x10000;
+      expect(() => new Heap({ shared: true, memory: a.memory })).toThrow(/^new Heap: the memory holds a heap whose root is damaged/);
+    });
+
+  it('new Heap({ shared: true, memory }) on a memory holding a heap with a damaged block header throws HeapCorruptionError', () => {
+    const a = new Heap(shared);
+    const p = a.alloc(3000);
+    a.alloc(100);
+    a.u32[(p - L.HEADER) >>> 2] ^= 64;
+    expect(() => new Heap({ shared: true, memory: a.memory })).toThrow(HeapCorruptionError);
+  });
+
+  it('new Heap({ shared: true, memory }) on a memory holding a heap of another layout version throws TypeError', () => {
+    const a = new Heap(shared);
+    a.u32[(L.ROOT + L.ROOT_MAGIC) >>> 2] = L.HEAP_MAGIC - 0x01000000; // "WNA1"
+    expect(() => new Heap({ shared: true, memory: a.memory })).toThrow(/^new Heap: the memory holds a heap made by another build .* or another layout/);
+  });
+
+  it('new Heap({ shared: true, memory }) on a memory holding a sound heap of another build throws TypeError', () => {
+    const a = new Heap(shared);
+    const m = a.u32;
+    m[(L.ROOT + L.ROOT_BUILD) >>> 2] = L.BUILD_SHARED | L.BUILD_PROFILE; // consistent: the check word agrees
+    m[(L.ROOT + L.ROOT_CHECK) >>> 2] = rootCheckOf(m);
+    expect(() => new Heap({ shared: true, memory: a.memory })).toThrow(/^new Heap: the memory holds a heap made by another build/);
+  });
+
+  it('heap.free(view) takes a view made by another Heap object on the same memory, before and after the memory grew', () => {
+    const a = new Heap({ ...shared, initialBytes: 1 << 16 });
+    const b = new Heap({ shared: true, memory: a.memory });
+    const early = a.allocArray(Float32Array, 16);
+    const small = a.allocArray(Float64Array, 4);
+    b.alloc(1 << 20); // grows the memory: views made before see the old buffer object
+    const late = a.allocArray(Uint8Array, 5000);
+    b.free(early);
+    b.free(small);
+    b.free(late);
+    expect(a.stats().liveBlocks).toBe(1);
+    a.check();
+    b.check();
+  });
+});
+
+describe.each(BUILDS)('%s build: reserve', (_name, options) => {
+  it('reserve(bytes, count) counts payload: after reserve(1 MiB, 65536), 65536 allocations of 16 bytes do not grow the heap', () => {
+    const heap = new Heap({ ...options, initialBytes: 1 << 16 });
+    heap.reserve(1 << 20, 65536);
+    const generation = heap.generation;
+    for (let i = 0; i < 65536; i++) heap.alloc(16);
+    expect(heap.generation).toBe(generation);
+  });
 });

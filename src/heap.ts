@@ -456,7 +456,7 @@ export class Heap {
     const i = b >>> 2;
     const v = this._v;
     const m = v.u32;
-    const size = m[i] & ~L.LEFTFREE;
+    const size = (m[i] & ~L.LEFTFREE) >>> 0; // unsigned: a block of 2 GiB or more is no cache's
     if (size <= CACHE_MAX_BLOCK && (p & 7) === 0) {
       const mix = mixOf(b, size, this._s);
       if (v.i32[i + 1] === mix) {

@@ -89,7 +89,7 @@ function cached(m: Uint32Array, secret: number, tail: number, call: string, mine
     if (guard-- === 0 || c >= tail || c & 7 || kindAt(m, c - L.HEADER, secret) !== L.KIND_CACHE) {
       throw new HeapCorruptionError(`${call}: the list of caches reaches ${hex(c)}, not a cache (the root or a cache was overwritten)`, c);
     }
-    own += m[(c - L.HEADER) >>> 2] & ~L.TAGS;
+    own += (m[(c - L.HEADER) >>> 2] & ~L.TAGS) >>> 0;
     caches++;
     found ||= c === mine;
     const bins = (c + L.CACHE_BINS_AT) >>> 2;
@@ -125,7 +125,7 @@ export function measure(heap: Heap, into: HeapStats): HeapStats {
     // itself may be damaged): a walk that has not ended by then goes round a cycle.
     let steps = Math.min(freeBlocks, Math.floor(memoryBytes / L.MIN_BLOCK));
     for (; b !== 0 && b < tail && (b & 7) === 0 && steps > 0; steps--) {
-      largest = Math.max(largest, m[b >>> 2] & ~L.TAGS);
+      largest = Math.max(largest, (m[b >>> 2] & ~L.TAGS) >>> 0);
       b = m[(b + L.BLOCK_NEXT) >>> 2];
     }
     if (b !== 0) {
@@ -230,7 +230,7 @@ class Walk {
     let b = this.start;
     while (b < tail) {
       const info = m[b >>> 2];
-      const size = info & ~L.TAGS;
+      const size = (info & ~L.TAGS) >>> 0; // sizes are unsigned: blocks can pass 2 GiB
       const kind = kindAt(m, b, secret);
       if (kind === L.KIND_COUNT) fail(`block at ${hex(b)}: its header does not match its check word (overwritten)`, b);
       if (size < L.MIN_BLOCK || size > tail - b || info & 4) fail(`block at ${hex(b)}: impossible size ${size}`, b);
@@ -284,7 +284,7 @@ class Walk {
         let prev = 0;
         while (n !== 0) {
           if (listed >= this.freeBlocks || n < start || n >= tail || n & 7 || kindAt(m, n, secret) !== L.KIND_FREE ||
-              classOf(m[n >>> 2] & ~L.TAGS) !== cls || m[(n + L.BLOCK_PREV) >>> 2] !== prev) {
+              classOf((m[n >>> 2] & ~L.TAGS) >>> 0) !== cls || m[(n + L.BLOCK_PREV) >>> 2] !== prev) {
             fail(`free list ${cls}: entry ${hex(n)} is not a free block of that class linked back to ${hex(prev)}`, n);
           }
           listed++;

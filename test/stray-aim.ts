@@ -12,6 +12,7 @@
 // arena or pool), so that damage meets the code that must notice it, not only check().
 
 import type { Heap } from '../src/index.js';
+import { kindAt } from '../src/inspect.js';
 import * as L from '../src/layout.js';
 import { type ArenaRec, type Build, type Held, type PoolRec, Rng, hex } from './stray-model.js';
 
@@ -44,14 +45,8 @@ export interface Scene {
   usePool(r: PoolRec): void;
 }
 
-const mix = (b: number, size: number, secret: number): number => Math.imul(Math.imul(b ^ secret, L.GOLDEN) ^ size, L.GOLDEN2);
-
-/** The kind of the header at b (its check word), or KIND_COUNT. */
-export function kindAt(m: Uint32Array, b: number, secret: number): number {
-  const x = (m[(b >>> 2) + 1] | 0) ^ mix(b, m[b >>> 2] & ~L.TAGS, secret);
-  const k = x & 15;
-  return k < L.KIND_COUNT && x === Math.imul(k, L.KIND_SALT) ? k : L.KIND_COUNT;
-}
+// The kind of a header (its check word), as the library's check() reads it.
+export { kindAt };
 
 /** The smallest block size of the free-list class of a block of `size` bytes (a request for it searches that class first). */
 const classBase = (size: number): number => (size < L.SMALL_LIMIT ? size : size & -(1 << (31 - Math.clz32(size) - L.SL_BITS)));

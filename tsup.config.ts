@@ -11,4 +11,7 @@ export default defineConfig({
   clean: true,
   treeshake: true,
   splitting: true,
+  // Constant folding: esbuild inlines the layout's constants (module-level values V8 would load
+  // and check at every use on the fast paths). Names and whitespace are kept.
+  minifySyntax: true,
 });

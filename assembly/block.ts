@@ -43,7 +43,7 @@ export function setIdentity(secret: u32, maxPages: u32): void {
 
 /** The address-and-size half of a check word (see layout.ts). */
 export function mixOf(b: u32, size: u32): u32 {
-  return (((b ^ gSecret) * GOLDEN) ^ size) * GOLDEN2;
+  return ((b ^ gSecret) * GOLDEN) ^ (size * GOLDEN2);
 }
 /** The check word of a block of `kind` at b with `size` bytes. */
 export function tagOf(b: u32, size: u32, kind: u32): u32 {

@@ -26,8 +26,7 @@ export function classOf(size: u32): u32 {
  * The smallest class whose every block holds `size` bytes (TLSF rounds the request up); past the
  * last class (search finds nothing) when the rounded size does not fit in a u32.
  */
-// @ts-ignore: decorator
-@inline function searchClassOf(size: u32): u32 {
+function searchClassOf(size: u32): u32 {
   if (size < SMALL_LIMIT) return size >> 3;
   const rounded = size + (1 << (msb(size) - SL_BITS)) - 1;
   return rounded < size ? FL_COUNT << SL_BITS : classOf(rounded);
@@ -41,8 +40,7 @@ export function classOf(size: u32): u32 {
 // ── Checks (read only) ──────────────────────────────────────────────────────────────────────────
 
 /** True when `n` (a list neighbour read from b's links) is 0 or a free block whose link points back. */
-// @ts-ignore: decorator
-@inline function pointsBack(n: u32, back: u32, b: u32): bool {
+function pointsBack(n: u32, back: u32, b: u32): bool {
   return !n || (inHeap(n) && isKind(n, KIND_FREE) && load<u32>(n + back) == b);
 }
 

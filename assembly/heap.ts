@@ -18,7 +18,7 @@ import {
   corrupt, maxPages, msb,
 } from "./block";
 import { classOf, listed, headOK, link, unlink, search, BITMAP_FAULT } from "./freelist";
-import { poison, poisonIntact, writeCanary, canaryIntact, writeTrailer } from "./debug";
+import { poison, poisonIntact, writeCanary, canaryIntact, writeTrailer, dropTrailer } from "./debug";
 import { flushAll } from "./cache";
 
 // ── Sizes and counters ──────────────────────────────────────────────────────────────────────────
@@ -40,8 +40,7 @@ export function addUsed(bytes: u32, blocks: u32): void {
 }
 
 /** `bytes` in `blocks` blocks went back to the free lists. */
-// @ts-ignore: decorator
-@inline export function subUsed(bytes: u32, blocks: u32): void {
+export function subUsed(bytes: u32, blocks: u32): void {
   const r = root();
   r.usedBytes -= bytes;
   r.liveBlocks -= blocks;
@@ -51,15 +50,13 @@ export function addUsed(bytes: u32, blocks: u32): void {
  * Writes the back word of the free block b (`size` bytes). Debug build: the word before it may
  * be the first half of a STALE header whose second half this overwrites; it becomes poison again.
  */
-// @ts-ignore: decorator
-@inline function setBack(b: u32, size: u32): void {
+function setBack(b: u32, size: u32): void {
   store<u32>(b + size - 4, b);
   if (DEBUG) store<u32>(b + size - 8, POISON32);
 }
 
 /** A held (not free, not merged away) header: what may sit next to a block being freed or taken. */
-// @ts-ignore: decorator
-@inline function heldHeader(b: u32): bool {
+function heldHeader(b: u32): bool {
   const k = kindOf(b);
   return k != KIND_FREE && k != KIND_STALE && k < KIND_COUNT && !(blockAt(b).info & FREE);
 }
@@ -189,7 +186,7 @@ function hold(b: u32, size: u32, tags: u32, kind: u32): u32 {
   setHeader(b, size, tags, kind);
   addUsed(size, 1);
   if (DEBUG) writeCanary(b, size);
-  if (PROFILE) writeTrailer(b, size);
+  if (PROFILE) writeTrailer(b, size, kind);
   return b + HEADER;
 }
 
@@ -324,6 +321,7 @@ export function freeBlock(b: u32): u32 {
   const info = blockAt(b).info;
   const size = info & ~TAGS;
   if (!canRelease(b, size, info)) return E_CORRUPT;
+  if (PROFILE) dropTrailer(b, size);
   subUsed(size, 1);
   doRelease(b, size, info);
   return OK;
@@ -341,15 +339,21 @@ export function resize(b: u32, need: u32, align: u32, size: u32): u32 {
   const info = blockAt(b).info;
   const cur = info & ~TAGS;
   if (!(u & (align - 1))) {
+    // Profile build: a resize counts as a free of the old block and an allocation of the new
+    // one, which carries the caller's current tag and a new serial (in place or moved).
     if (need <= cur) {
       const rest = cur - need;
       if (rest >= MIN_BLOCK) {
         if (!canRelease(b + need, rest, 0)) return 0;
+        if (PROFILE) dropTrailer(b, cur);
         setHeader(b, need, info & LEFTFREE, KIND_USER);
         subUsed(rest, 0);
         doRelease(b + need, rest, 0);
         if (DEBUG) writeCanary(b, need);
-        if (PROFILE) writeTrailer(b, need);
+        if (PROFILE) writeTrailer(b, need, KIND_USER);
+      } else if (PROFILE) {
+        dropTrailer(b, cur);
+        writeTrailer(b, cur, KIND_USER);
       }
       return u;
     }
@@ -359,12 +363,13 @@ export function resize(b: u32, need: u32, align: u32, size: u32): u32 {
       const total = cur + rsize;
       if (total >= need) {
         if (!listed(right, classOf(rsize)) || !canSplit(right, rsize, need - cur)) return 0;
+        if (PROFILE) dropTrailer(b, cur);
         blockAt(right).tag = tagOf(right, rsize, KIND_STALE);
         const taken = split(right, rsize, need - cur);
         setHeader(b, cur + taken, info & LEFTFREE, KIND_USER);
         addUsed(taken, 0);
         if (DEBUG) writeCanary(b, cur + taken);
-        if (PROFILE) writeTrailer(b, cur + taken);
+        if (PROFILE) writeTrailer(b, cur + taken, KIND_USER);
         return u;
       }
     }
@@ -380,6 +385,7 @@ export function resize(b: u32, need: u32, align: u32, size: u32): u32 {
     freeBlock(nu - HEADER);
     return 0;
   }
+  if (PROFILE) dropTrailer(b, cur);
   subUsed(cur, 1);
   doRelease(b, cur, now);
   return nu;

@@ -19,6 +19,7 @@ import {
 } from "./heap";
 import { openCache, closeCache, refill as refillBin, flush as flushBin, flushAll } from "./cache";
 import { lock, unlock } from "./lock";
+import { openProfile, findProfile } from "./debug";
 
 // @ts-ignore: decorator
 @inline const BUILD: u32 = (DEBUG ? BUILD_DEBUG : 0) | (SHARED ? BUILD_SHARED : 0) | (PROFILE ? BUILD_PROFILE : 0);
@@ -69,6 +70,8 @@ export function init(initialPages: u32, maxPages: u32, secret: u32, flags: u32):
   setHeader(heapStart(), size, 0, KIND_USER);
   canRelease(heapStart(), size, 0);
   doRelease(heapStart(), size, 0);
+  // Profile build: the per-tag tallies come first, so that every later block is counted.
+  if (PROFILE && !openProfile()) return E_OOM;
   const c = openCache(flags);
   r.check = rootCheckOf(r);
   if (SHARED) atomic.store<u32>(ROOT, HEAP_MAGIC); // last: attach() waits for it
@@ -92,6 +95,7 @@ export function attach(flags: u32): u32 {
       r.maxPages < <u32>memory.size() || r.overhead != OVERHEAD) return C_ROOT;
   if (r.build != BUILD) return E_ARGUMENT;
   setIdentity(r.secret, r.maxPages);
+  if (PROFILE) findProfile();
   const code = lock();
   if (code) return code == E_CORRUPT ? C_ROOT : code; // the lock word is part of the root
   const c = openCache(flags);

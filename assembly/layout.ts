@@ -65,10 +65,12 @@
 //  F  (FREE):     this block is free and sits in exactly one free list.
 //  LF (LEFTFREE): the block just left of this one is free (its `back` word is valid).
 //
-// The check word ties a header to its address, its size, the heap's secret and its kind, with
-// two multiplications so that no change of size can make up for a change of kind:
+// The check word ties a header to its address, its size, the heap's secret and its kind. Size
+// is multiplied too, so that no change of size can make up for a change of kind (the product of
+// a valid size is never another valid size XOR a kind's salt, but for chance); the two products
+// are independent, so the JavaScript fast paths wait for one multiplication, not two in a row:
 //
-//     mix(b, size) = (((b ^ secret) · GOLDEN) ^ size) · GOLDEN2         tag = mix ^ KIND_SALT · kind
+//     mix(b, size) = ((b ^ secret) · GOLDEN) ^ (size · GOLDEN2)         tag = mix ^ KIND_SALT · kind
 //
 // Every operation that trusts a header first recomputes its tag: a pointer that is not the start
 // of a block (interior, foreign, from another heap), a header smashed by an overflow, or a block
@@ -434,6 +436,137 @@
 // @ts-ignore: decorator
 @inline export const SLAB_HEADER: u32 = 16;
 
+// ══ Ring (single producer, single consumer; pushed and popped in JavaScript) ════════════════════
+//
+//  r = user pointer of a KIND_RING block, 64-aligned; every line below is one 64-byte cache line
+//
+//   r +   0 ┌─────────────────────────────────────────────────┐
+//           │ struct Ring: check, capacity, type, channels     │ fixed at creation; never written again
+//   r +  64 ├─────────────────────────────────────────────────┤ RING_WRITE
+//           │ struct RingEnd of the producer: index, short…    │ written by the producer thread only
+//   r + 128 ├─────────────────────────────────────────────────┤ RING_READ
+//           │ struct RingEnd of the consumer: index, short…    │ written by the consumer thread only
+//   r + 192 ├─────────────────────────────────────────────────┤ RING_DATA
+//           │ plane 0: capacity elements (channel 0)           │
+//           │ plane 1: capacity elements (channel 1)  …        │ one plane per channel
+//           └─────────────────────────────────────────────────┘
+//
+//  The indices run free: RingEnd.index counts the frames written (or read) since creation, modulo
+//  2^32. used = (write - read) mod 2^32 is 0 … capacity; frame i sits at element i & (capacity - 1)
+//  of every plane. capacity is a power of two, so there is no modulo and no wasted slot (full is
+//  used == capacity). Each index is written by one thread only, with an atomic store after the
+//  elements it publishes, and read by the other thread with an atomic load before it touches
+//  them: no lock, no wait, no atomic operation per element. The two indices live on separate
+//  cache lines, so the threads do not invalidate each other's line at every call. A reader reads
+//  the read index before the write index: then 0 ≤ write - read ≤ capacity holds for the pair it
+//  read even while both move, and anything else is damage (a stray write), never a wild access.
+//
+//  check = ringCheckOf(r, capacity, type, channels, secret) (src/ring.ts): Ring.attach of an
+//  address that is not a ring of this heap, and a stray write into the fixed words, fail it.
+//  type: the element type, an index into Int8Array, Uint8Array, Uint8ClampedArray, Int16Array,
+//  Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array.
+//  The wasm module never reads a ring: rings are pushed, popped and checked in JavaScript.
+
+@unmanaged export class Ring {
+  /** ringCheckOf(r, capacity, type, channels, secret). */
+  check: u32;
+  /** Frames per channel: a power of two. */
+  capacity: u32;
+  /** Element type (index into the list above). */
+  type: u32;
+  /** Planes, one per channel. */
+  channels: u32;
+}
+
+/** One end of a ring: its own cache line, written only by the thread at that end. */
+@unmanaged export class RingEnd {
+  /** Frames written (producer) or read (consumer) since creation, mod 2^32. */
+  index: u32;
+  /** Calls that moved fewer frames than asked: overruns (producer), underruns (consumer). */
+  shortCalls: u32;
+  /** Frames asked for and not moved by those calls, mod 2^32. */
+  shortFrames: u32;
+}
+// @ts-ignore: decorator
+@inline export const RING_WRITE: u32 = 64;
+// @ts-ignore: decorator
+@inline export const RING_READ: u32 = 128;
+// @ts-ignore: decorator
+@inline export const RING_DATA: u32 = 192;
+/** Salt of ring check words. */
+// @ts-ignore: decorator
+@inline export const RING_SALT: u32 = 0x52494E47;
+
+// ══ Profile (profile build only: per-tag tallies, one KIND_PROFILE block) ═══════════════════════
+//
+//  Every held block of a profile heap ends with a trailer (the last TRAILER bytes, after the
+//  user's bytes; usableSize stops before it):
+//
+//   b                                                         b + size - 8     b + size
+//   ┌────────┬────────────────────────────────────────────────┬────────┬────────┐
+//   │ header │ user data                                      │  tag   │ serial │
+//   └────────┴────────────────────────────────────────────────┴────────┴────────┘
+//   tag:    the tag id the allocation carried: Cache.tag of the Heap object that made it
+//           (TAG_ALLOCATOR for caches and these tables)
+//   serial: Profile.serial when it was made; leaks(snapshot) keeps blocks made at or after it
+//
+//  t = user pointer of the KIND_PROFILE block (init makes it first; Root.profile names it)
+//   +0                 struct Profile (below)
+//   tallies(t)         tallies[TAG_COUNT]: struct Tally, TALLY_SIZE bytes each, indexed by tag id;
+//                      tallies(t) = (t + PROFILE_TALLIES) rounded up to a multiple of TALLY_SIZE,
+//                      so that no tally straddles two cache lines
+//
+//  A block is counted from the moment it is held (alloc, a pop from a cache bin) until it is
+//  freed (free, a push into a cache bin); cached and free blocks are not counted. The
+//  JavaScript fast paths update the tallies as the wasm side does. Invariant (check() walks the
+//  trailers): for every tag id k, tallies[k].allocs - tallies[k].frees and .liveBytes are the
+//  number and the bytes (whole blocks, headers and trailers included) of held blocks whose
+//  trailer says k; and the sum of every tag's allocs is Profile.serial (mod 2^32): each
+//  allocation takes one serial. Live blocks are allocs - frees rather than a counter of their
+//  own: one store less on the allocation fast path.
+//  Tag ids read from memory (Cache.tag, a trailer) are masked with TAG_COUNT - 1 before use:
+//  a damaged id miscounts (check() reports it) but never reaches outside the table.
+
+/** Bytes of a block's trailer in the profile build (TRAILER: what the current build adds). */
+// @ts-ignore: decorator
+@inline export const TRAILER_BYTES: u32 = 8;
+
+@unmanaged export class Profile {
+  /** Serial number the next allocation gets (wraps at 2^32). */
+  serial: u32;
+}
+// @ts-ignore: decorator
+@inline export const PROFILE_TALLIES: u32 = 32;
+
+@unmanaged export class Tally {
+  /** Bytes of held blocks that carry this tag (whole blocks). */
+  liveBytes: u32;
+  /** High-water mark of liveBytes. */
+  peakLiveBytes: u32;
+  /** Allocations that carried this tag: low and high words of a 64-bit count. */
+  allocs: u32;
+  allocsHigh: u32;
+  /** Of those, freed: low and high words. */
+  frees: u32;
+  freesHigh: u32;
+}
+// @ts-ignore: decorator
+@inline export const TALLY_SIZE: u32 = 32;
+/** Tag ids are 0 … TAG_COUNT - 1 (a power of two: ids are masked with TAG_COUNT - 1). */
+// @ts-ignore: decorator
+@inline export const TAG_COUNT: u32 = 256;
+/** Blocks allocated while no tag was set. */
+// @ts-ignore: decorator
+@inline export const TAG_NONE: u32 = 0;
+/** The allocator's own blocks: caches and the profile table. */
+// @ts-ignore: decorator
+@inline export const TAG_ALLOCATOR: u32 = 1;
+/** The first id heap.tag(name) hands out. */
+// @ts-ignore: decorator
+@inline export const TAG_FIRST: u32 = 2;
+// @ts-ignore: decorator
+@inline export const PROFILE_SIZE: u32 = PROFILE_TALLIES + TALLY_SIZE + TAG_COUNT * TALLY_SIZE;
+
 // ══ Status codes (the wasm ABI returns them; src/faults.ts turns them into typed errors) ═════════
 // Pointers are multiples of 8, so a call returning a pointer can return a code 1…7 instead, and
 // the full code with its details is in the caller's Cache.faultCode / faultAddr / faultInfo.
@@ -492,10 +625,10 @@
 // @ts-ignore: decorator
 @inline export const CANARY: u32 = DEBUG ? 8 : 0;
 // @ts-ignore: decorator
-@inline export const TRAILER: u32 = PROFILE ? 8 : 0;
+@inline export const TRAILER: u32 = PROFILE ? TRAILER_BYTES : 0;
 // @ts-ignore: decorator
 @inline export const OVERHEAD: u32 = HEADER + CANARY + TRAILER;
 // @ts-ignore: decorator
-@inline export const POISON: u8 = 0xDB;
+@inline export const POISON: u32 = 0xDB;
 // @ts-ignore: decorator
 @inline export const POISON32: u32 = 0xDBDBDBDB;

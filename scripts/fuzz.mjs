@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // `npm run fuzz`: the property test of test/property.test.ts and the stray-write fuzzer of
-// test/stray.test.ts, run for many operations.
+// test/stray.test.ts run for many operations, then the two-thread ring test
+// (test/ring.threads.test.ts) for ten samples per operation.
 //
 //   npm run fuzz                 10 000 000 operations (the stray-write fuzzer: that many in the
-//                                release and in the debug build, a tenth in shared and profile)
+//                                release and in the debug build, a tenth in shared and profile),
+//                                100 000 000 ring samples per ring test
 //   npm run fuzz -- 500000       another count (or FUZZ_OPS=500000 npm run fuzz)
 //
 // The stray-write fuzzer draws a new seed each run and prints it; WASM_ARENA_STRAY_SEED=<seed>
@@ -32,4 +34,10 @@ const r = spawnSync(process.execPath, [vitest, 'run', '--project', 'node', 'test
   stdio: 'inherit',
   env: { ...process.env, WASM_ARENA_FUZZ_OPS: String(ops) },
 });
-process.exit(r.status ?? 1);
+if (r.status !== 0) process.exit(r.status ?? 1);
+const ring = spawnSync(process.execPath, [vitest, 'run', '--project', 'node', 'test/ring.threads.test.ts'], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, WASM_ARENA_RING_SAMPLES: String(ops * 10) },
+});
+process.exit(ring.status ?? 1);

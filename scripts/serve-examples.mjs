@@ -139,6 +139,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const { url } = await startServer({ port, host, isolate });
   console.log(`wasm-arena examples (${isolate ? 'cross-origin isolated' : 'no COOP/COEP'}) at ${url}/`);
   console.log(`  ${url}/examples/audio-worklet/   AudioWorklet synth: heap vs JS allocation per quantum (A/B)`);
+  console.log(`  ${url}/examples/worker-audio/    a Worker renders into a ring in the heap, an AudioWorklet plays it`);
   console.log(`  ${url}/examples/particles/       canvas particles in the heap vs JS objects`);
+  console.log(`  ${url}/examples/profiler/        the particles on a profile heap: live heap map, timeline, leaks`);
   console.log('Ctrl-C to stop.');
 }

@@ -44,15 +44,16 @@ export function checkAddress(call: string, p: unknown): asserts p is number {
   if ((p >>> 0) !== p) throw new RangeError(`${call}: an address is an integer from 0 to ${0xffffffff}, got ${show(p)}`);
 }
 
-const TYPED: unknown[] = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array,
-  Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array];
+/** %TypedArray%.prototype: every TypedArray constructor's prototype (and its subclasses') inherits it. */
+const TYPED_PROTO = Object.getPrototypeOf(Int8Array.prototype) as object;
 
 /** BYTES_PER_ELEMENT of a TypedArray constructor (or a subclass of one), or a TypeError naming `call`. */
 export function elementSize(call: string, Ctor: unknown): number {
-  if (!TYPED.includes(Ctor) && !(typeof Ctor === 'function' && TYPED.includes(Object.getPrototypeOf(Ctor)))) {
+  const n = typeof Ctor === 'function' ? (Ctor as { BYTES_PER_ELEMENT?: unknown }).BYTES_PER_ELEMENT : undefined;
+  if (typeof n !== 'number' || !Object.prototype.isPrototypeOf.call(TYPED_PROTO, (Ctor as TypedArrayConstructor).prototype)) {
     throw new TypeError(`${call}: expected a TypedArray constructor such as Float32Array, got ${show(Ctor)}`);
   }
-  return (Ctor as TypedArrayConstructor).BYTES_PER_ELEMENT;
+  return n;
 }
 
 /** Options of `new Heap()` as page counts, checked. */

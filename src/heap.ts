@@ -9,7 +9,8 @@
 
 import * as L from './layout.js';
 import { Arena } from './arena.js';
-import { Pool, type PoolOptions } from './pool.js';
+import { DebugPool, Pool, type PoolOptions } from './pool.js';
+import { createRing, type Ring, type RingOptions } from './ring.js';
 import { badSize, checkAddress, checkRequest, elementSize, pagesOf, show } from './args.js';
 import { HeapCorruptionError, InvalidPointerError, OutOfMemoryError } from './errors.js';
 import { errorFor, hex } from './faults.js';
@@ -18,6 +19,7 @@ import { createSoa, type SoaTable } from './soa.js';
 import type { Schema, StructType } from './struct.js';
 import { Views, makeBufferResizable, type TypedArrayConstructor, type TypedArrayOf } from './views.js';
 import { type BuildName, type Exports, instantiate, isSharedModule, moduleAsync, moduleSync } from './wasm.js';
+import type { HeapMapOptions, LeakReport, ProfileReport, Snapshot, Timeline } from './profiler/types.js';
 
 export type { HeapStats } from './inspect.js';
 
@@ -57,11 +59,18 @@ const SALT_CACHED = Math.imul(L.KIND_CACHED, L.KIND_SALT);
 /** Largest block a cache bin holds. */
 const CACHE_MAX_BLOCK = (L.CACHE_BINS - 1) << 3;
 const ROOT_W = L.ROOT >>> 2;
+/** Freed allocArray views kept for reuse (a direct-mapped table by address; a power of two). */
+const SPARE_VIEWS = 64;
+// A view made by allocArray carries its heap, address and constructor under these symbols.
+const OWNER = Symbol('wasm-arena heap');
+const ADDRESS = Symbol('wasm-arena address');
+const TYPE = Symbol('wasm-arena type');
+interface Owned { [OWNER]?: Heap; [ADDRESS]?: number; [TYPE]?: unknown }
 const GENERATION_W = (L.ROOT + L.ROOT_GENERATION) >>> 2;
 
 /** The check-word half that depends on address and size (assembly/layout.ts: mix). */
 export const mixOf = (b: number, size: number, secret: number): number =>
-  Math.imul(Math.imul(b ^ secret, L.GOLDEN) ^ size, L.GOLDEN2);
+  Math.imul(b ^ secret, L.GOLDEN) ^ Math.imul(size, L.GOLDEN2);
 
 function randomSecret(): number {
   const c = (globalThis as { crypto?: { getRandomValues?(a: Uint32Array): Uint32Array } }).crypto;
@@ -114,6 +123,11 @@ export class Heap {
   /** @internal Bytes a block adds to a request, + 7 (rounding to the granule). */ readonly _over: number;
   /** @internal Generation the views were made at. */ private _gen: number;
   /** @internal Buffers views were made over (shared memory: one per growth seen). */ private _buffers: ArrayBufferLike[];
+  /** @internal The last constructor allocArray checked, and its element size. */
+  private _ctor: unknown = undefined;
+  private _bpe = 0;
+  /** @internal Views freed by free(view), by block address: allocArray reuses them. */
+  private readonly _spare: (ArrayBufferView | undefined)[] = new Array(SPARE_VIEWS).fill(undefined);
 
   /** Makes a heap synchronously (the module is compiled once and cached). */
   constructor(options: HeapOptions = {}, /** @internal from Heap.fromModule */ module?: WebAssembly.Module) {
@@ -173,6 +187,9 @@ export class Heap {
       }
       this.check(); // a bounded walk of everything: a damaged heap is refused here
     }
+    // A profile heap takes its methods from 'wasm-arena/profile': the plain heap's paths never
+    // test for profiling.
+    if (this.profile) adoptProfiler(call, this);
   }
 
   /** Makes a heap, compiling the module asynchronously (preferred on a browser main thread). */
@@ -262,7 +279,19 @@ export class Heap {
    * Real-time: makes no garbage; may call into wasm (never waits on a `realtime` heap).
    */
   free(p: number | ArrayBufferView): void {
-    if (typeof p !== 'number' || this._push(p) !== 0) this._free(p, 'free');
+    if (typeof p === 'number') {
+      if (this._push(p) === 0) return;
+    } else if (p !== null && typeof p === 'object' && (p as Owned)[OWNER] === this) {
+      // A view made by allocArray knows its heap and address: no `buffer`/`byteOffset` getters
+      // (about 20 and 14 ns each in V8).
+      const q = (p as Owned)[ADDRESS]!;
+      if (this._push(q) === 0) {
+        // Kept for allocArray: the cache hands this block out again first (LIFO bins).
+        this._spare[(q >>> 3) & (SPARE_VIEWS - 1)] = p;
+        return;
+      }
+    }
+    this._free(p, 'free');
   }
 
   /** Bytes usable at `p` (at least what was asked for). */
@@ -283,10 +312,22 @@ export class Heap {
    * (length 0, writes lost). See the README's "Growth".
    */
   allocArray<C extends TypedArrayConstructor>(Ctor: C, length: number): TypedArrayOf<C> {
-    const bpe = elementSize('allocArray', Ctor);
+    let bpe = this._bpe;
+    if (Ctor !== this._ctor) {
+      bpe = this._bpe = elementSize('allocArray', Ctor);
+      this._ctor = Ctor;
+    }
     if (typeof length !== 'number' || (length >>> 0) !== length || length * bpe > L.MAX_REQUEST) badSize('allocArray', length, 'length');
     const p = this.alloc(length * bpe);
-    return new Ctor(this._v.buffer as ArrayBuffer, p, length) as TypedArrayOf<C>;
+    // A view freed over this very block (same type, length and buffer) is handed out again
+    // instead of a new one: a steady allocArray/free loop makes no garbage.
+    const spare = this._spare[(p >>> 3) & (SPARE_VIEWS - 1)] as (TypedArrayOf<C> & Owned) | undefined;
+    if (spare !== undefined && spare[ADDRESS] === p && spare.length === length && spare[TYPE] === Ctor) return spare;
+    const view = new Ctor(this._v.buffer as ArrayBuffer, p, length) as TypedArrayOf<C> & Owned;
+    view[OWNER] = this;
+    view[ADDRESS] = p;
+    view[TYPE] = Ctor;
+    return view;
   }
 
   /** A view of `length` elements at address `p` over the current memory (it owns nothing). */
@@ -306,10 +347,11 @@ export class Heap {
    * this heap's memory or was detached by a growth.
    */
   addressOf(view: ArrayBufferView): number {
+    if ((view as Owned)?.[OWNER] === this) return (view as Owned)[ADDRESS]!; // made by allocArray: even detached
     if (!ArrayBuffer.isView(view)) throw new TypeError(`addressOf: expected a typed view, got ${show(view)}`);
     const buffer = view.buffer;
     if (buffer === this._v.buffer || this._buffers.includes(buffer)) return view.byteOffset;
-    if (this.shared && buffer instanceof SharedArrayBuffer && buffer.byteLength > L.ROOT + L.ROOT_FIELDS_SIZE &&
+    if (this.shared && isSharedBuffer(buffer) && buffer.byteLength > L.ROOT + L.ROOT_FIELDS_SIZE &&
         new Int32Array(buffer, L.ROOT + L.ROOT_SECRET, 1)[0] === this._s) {
       return view.byteOffset; // made by another thread or another Heap object on this memory (same secret)
     }
@@ -329,7 +371,20 @@ export class Heap {
 
   /** A pool of fixed-size blocks of `blockBytes` bytes whose alloc and free run in JavaScript (see Pool). */
   pool(blockBytes: number, options?: PoolOptions): Pool {
-    return new Pool(this, blockBytes, options);
+    return this.debug ? new DebugPool(this, blockBytes, options) : new Pool(this, blockBytes, options);
+  }
+
+  /**
+   * A wait-free single-producer single-consumer ring of `capacity` frames (a power of two) of
+   * `Ctor` elements per channel, in this heap; `Ring.attach(heap, ring.address)` on another
+   * thread of a shared heap. See Ring.
+   *
+   * ```ts
+   * const ring = heap.ring(Float32Array, 4096, { channels: 2 });
+   * ```
+   */
+  ring<C extends TypedArrayConstructor>(Ctor: C, capacity: number, options?: RingOptions): Ring<C> {
+    return createRing(this, Ctor, capacity, options);
   }
 
   /**
@@ -429,19 +484,18 @@ export class Heap {
 
   /** @internal Pops bin `cls`: the fast path of alloc. 0 when the bin is empty or its first entry does not check out. */
   _pop(cls: number): number {
-    const v = this._v;
-    const m = v.u32;
+    const m = this._v.i32; // one Int32Array for every word: no uint32 → double conversions
     const bw = this._bins + (cls << 2);
     const b = m[bw];
-    if (b > 0) {
+    if (b !== 0) {
       const i = b >>> 2;
       const size = cls << 3;
       const mix = mixOf(b, size, this._s);
-      if ((m[i] & ~L.LEFTFREE) === size && v.i32[i + 1] === (mix ^ SALT_CACHED)) {
+      if ((m[i] & ~L.LEFTFREE) === size && m[i + 1] === (mix ^ SALT_CACHED)) {
         m[bw] = m[i + 2];
         m[bw + 1]--;
-        v.i32[i + 1] = mix;
-        return b + L.HEADER;
+        m[i + 1] = mix;
+        return (b + L.HEADER) >>> 0;
       }
     }
     return 0;
@@ -449,24 +503,24 @@ export class Heap {
 
   /**
    * @internal Pushes the block at `p` on its bin: the fast path of free. 0 when done, 1 when the
-   * bin is full, 2 when `p` is not a held user block the cache takes (large, invalid, …).
+   * bin is full, 2 when `p` is not a held user block the cache takes (large, invalid, …). A
+   * misaligned or interior `p` fails the check word (it mixes in the address).
    */
   _push(p: number): number {
     const b = p - L.HEADER;
     const i = b >>> 2;
-    const v = this._v;
-    const m = v.u32;
-    const size = (m[i] & ~L.LEFTFREE) >>> 0; // unsigned: a block of 2 GiB or more is no cache's
-    if (size <= CACHE_MAX_BLOCK && (p & 7) === 0) {
+    const m = this._v.i32;
+    const size = m[i] & ~L.LEFTFREE;
+    if ((size >>> 0) <= CACHE_MAX_BLOCK) {
       const mix = mixOf(b, size, this._s);
-      if (v.i32[i + 1] === mix) {
+      if (m[i + 1] === mix) {
         const bw = this._bins + (size >>> 1);
         const n = m[bw + 1];
         if (n >= m[bw + 2]) return 1;
         m[i + 2] = m[bw];
         m[bw] = b;
         m[bw + 1] = n + 1;
-        v.i32[i + 1] = mix ^ SALT_CACHED;
+        m[i + 1] = mix ^ SALT_CACHED;
         return 0;
       }
     }
@@ -476,7 +530,7 @@ export class Heap {
   /** @internal The slow path of alloc/tryAlloc/calloc: checks, then a refilled bin or one wasm call. */
   _alloc(bytes: number, align: number, call: string, orThrow: boolean): number {
     checkRequest(call, bytes, align);
-    const p = this._block(bytes, align, L.KIND_USER, `${call}(${bytes}${align !== 8 ? `, ${align}` : ''})`);
+    const p = this._block(bytes, align, L.KIND_USER, call);
     if (p === 0 && orThrow) throw this._oom(call, bytes, align);
     return p;
   }
@@ -494,19 +548,29 @@ export class Heap {
       let p = this._pop(cls);
       if (p !== 0) return p;
       // The fast path refused the bin's first entry: the flush checks it (and reports damage).
-      if (this._v.u32[this._bins + (cls << 2)] !== 0) this._status(x.flush(this._c, cls, 0), call);
+      if (this._v.u32[this._bins + (cls << 2)] !== 0) this._check(x.flush(this._c, cls, 0), call, bytes, align);
       const code = x.refill(this._c, cls);
       this._sync();
-      if (code !== L.OK) return this._failed(code, call);
+      if (code === L.E_OOM || code === L.E_BUSY) return 0;
+      this._check(code, call, bytes, align);
       p = this._pop(cls);
       if (p !== 0) return p;
-      this._status(x.flush(this._c, cls, 0), call);
-      throw new HeapCorruptionError(`${call}: a refilled cache bin does not check out`);
+      this._check(x.flush(this._c, cls, 0), call, bytes, align);
+      throw new HeapCorruptionError(`${describe(call, bytes, align)}: a refilled cache bin does not check out`);
     }
     this._live(call);
     const p = x.alloc(this._c, bytes, align, kind) >>> 0;
     this._sync();
-    return p !== 0 ? p : this._failed(this._fault(L.CACHE_FAULT_CODE), call);
+    if (p !== 0) return p;
+    const code = this._fault(L.CACHE_FAULT_CODE);
+    if (code === L.E_OOM || code === L.E_BUSY) return 0;
+    this._check(code === L.OK ? L.E_CORRUPT : code, call, bytes, align);
+    return 0;
+  }
+
+  /** @internal Throws the error for status `code` of `call(bytes, align)` unless it is OK. */
+  _check(code: number, call: string, bytes: number, align: number): void {
+    if (code !== L.OK) this._status(code, describe(call, bytes, align));
   }
 
   /** @internal The slow path of free: views, stale views, full bins, large blocks, errors. */
@@ -516,18 +580,19 @@ export class Heap {
     checkAddress(call, p);
     this._live(call);
     this._sync();
-    const what = `${call}(${hex(p)})`;
     if (!this.debug) {
       let r = this._push(p);
       if (r === 1) {
         // The bin is full: return half of it to the free lists, then push.
         const cls = (this._v.u32[(p - L.HEADER) >>> 2] & ~L.TAGS) >>> 3;
-        this._status(this._x.flush(this._c, cls, this._v.u32[this._bins + (cls << 2) + 2] >>> 1), what);
+        const code = this._x.flush(this._c, cls, this._v.u32[this._bins + (cls << 2) + 2] >>> 1);
+        if (code !== L.OK) this._status(code, `${call}(${hex(p)})`);
         r = this._push(p);
       }
       if (r === 0) return;
     }
-    this._releaseBlock(p, L.KIND_USER, what);
+    const code = this._x.free(this._c, p, L.KIND_USER);
+    if (code !== L.OK) this._status(code, `${call}(${hex(p)})`);
   }
 
   /** @internal Frees a block of `kind` with one wasm call; throws when it is not a live block of that kind. */
@@ -570,13 +635,6 @@ export class Heap {
     if (code !== L.OK) throw errorFor(call, code, this._fault(L.CACHE_FAULT_ADDR), this._fault(L.CACHE_FAULT_INFO));
   }
 
-  /** @internal 0 for out of memory and busy (the caller throws or returns 0); throws for the rest. */
-  _failed(code: number, call: string): number {
-    if (code === L.E_OOM || code === L.E_BUSY) return 0;
-    this._status(code === L.OK ? L.E_CORRUPT : code, call);
-    return 0;
-  }
-
   private _live(call: string): void {
     if (this._c === 0) throw new TypeError(`${call}: this Heap object was disposed`);
   }
@@ -590,7 +648,7 @@ export class Heap {
 
   /** @internal OutOfMemoryError with the heap's figures. Reads memory only (bounded). */
   _oom(call: string, bytes: number, align: number): Error {
-    const what = call.includes('(') ? call : `${call}(${bytes}${align !== 8 ? `, ${align}` : ''})`;
+    const what = describe(call, bytes, align);
     if (this.realtime && this._fault(L.CACHE_FAULT_CODE) === L.E_BUSY) return errorFor(what, L.E_BUSY, 0, 0);
     let figures = '';
     try {
@@ -603,6 +661,62 @@ export class Heap {
   }
 }
 
+/** "alloc(100, 16)" for an error message; a call already written out ("arena(64)") stays as it is. */
+function describe(call: string, bytes: number, align: number): string {
+  return call.includes('(') ? call : `${call}(${bytes}${align !== 8 ? `, ${align}` : ''})`;
+}
+
+/**
+ * The profiler's methods, on heaps made with `{ profile: true }` (they come with
+ * 'wasm-arena/profile'; a heap made without profiling does not have them). Declarations only:
+ * the main entry point bundles none of the profiler.
+ */
+export interface Heap {
+  /**
+   * Profile heaps: later allocations from this Heap object (alloc, calloc, realloc, allocArray,
+   * arenas, pools, soa tables) carry the tag `name` (`null`: none); returns the previous tag.
+   * At most 254 names per heap. Makes no garbage once a name has been seen.
+   *
+   * ```ts
+   * import 'wasm-arena/profile';
+   * const heap = new Heap({ profile: true });
+   * heap.tag('particles'); const p = heap.alloc(64); heap.tag(null);
+   * ```
+   */
+  tag(name: string | null): string | null;
+  /** Profile heaps: per tag, live blocks and bytes, peak, allocs and frees; free space and fragmentation (`String(report)`: a table). */
+  report(): ProfileReport;
+  /** Profile heaps: this moment, for `leaks(snapshot)`. */
+  snapshot(): Snapshot;
+  /** Profile heaps: what is live now and was allocated after `snapshot`, by tag, and by call site when sampling is on. */
+  leaks(snapshot: Snapshot): LeakReport;
+  /** Profile heaps: an SVG picture of the whole heap: blocks by tag and kind, free space, caches, the control block. */
+  heapMap(options?: HeapMapOptions): string;
+  /** Profile heaps: records live bytes per tag on the timeline now (memory growth records too). */
+  sample(): void;
+  /** Profile heaps: the timeline's samples of live bytes per tag (`.toSVG()`: a stacked chart). */
+  timeline(): Timeline;
+  /**
+   * Profile heaps: records the call stack (`new Error().stack`) of about one allocation per
+   * `meanBytes` bytes allocated, at random exponentially distributed intervals, for `leaks()` by
+   * call site; 0 (the default) turns it off.
+   */
+  sampleCallSites(meanBytes: number): void;
+}
+
+/**
+ * @internal Where 'wasm-arena/profile' leaves the function that makes a heap a profile heap: on
+ * globalThis, so that the ESM and the CJS copy of the library, if an app loads both, find it alike.
+ */
+export const PROFILER = Symbol.for('wasm-arena/profiler');
+
+/** Makes `heap` (just made by the profile build) a profile heap, or throws when the profiler is not loaded. */
+function adoptProfiler(call: string, heap: Heap): void {
+  const adopt = (globalThis as Record<symbol, ((heap: Heap) => void) | undefined>)[PROFILER];
+  if (adopt === undefined) throw new TypeError(`${call}: the profiler is not loaded: import 'wasm-arena/profile' once, anywhere in your app`);
+  adopt(heap);
+}
+
 function buildOf(call: string, o: Pick<HeapOptions, 'shared' | 'debug' | 'profile'>): BuildName {
   if (o === null || typeof o !== 'object') throw new TypeError(`${call}: options must be an object, got ${show(o)}`);
   const asked = (['shared', 'debug', 'profile'] as const).filter((k) => o[k]);
@@ -611,7 +725,15 @@ function buildOf(call: string, o: Pick<HeapOptions, 'shared' | 'debug' | 'profil
 }
 
 function isShared(memory: WebAssembly.Memory): boolean {
-  return typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
+  return isSharedBuffer(memory.buffer);
+}
+
+/**
+ * Not `instanceof SharedArrayBuffer`: a page that is not cross-origin isolated has shared wasm
+ * memories but no SharedArrayBuffer global (posting one is what fails there: see ring.share()).
+ */
+function isSharedBuffer(buffer: ArrayBufferLike): boolean {
+  return Object.prototype.toString.call(buffer) === '[object SharedArrayBuffer]';
 }
 
 function initError(call: string, code: number, initial: number): Error {

@@ -11,6 +11,7 @@ import { HeapCorruptionError } from './errors.js';
 import { hex, kindName } from './faults.js';
 import { arenaFault } from './arena.js';
 import { poolFault } from './pool.js';
+import { ringFault } from './ring.js';
 import type { Heap } from './heap.js';
 
 /** What `heap.stats()` reports. Byte counts include the 8-byte block headers. */
@@ -24,7 +25,7 @@ export interface HeapStats {
   usedBytes: number;
   /** Bytes in blocks freed into the Heap objects' caches, ready for reuse (see `heap.trim()`). */
   cachedBytes: number;
-  /** Bytes of the allocator's own blocks (one cache per Heap object). */
+  /** Bytes of the allocator's own blocks (one cache per Heap object; a profile heap's tables). */
   overheadBytes: number;
   /** Bytes in the free lists. */
   freeBytes: number;
@@ -48,7 +49,7 @@ const SALT_MAX = L.KIND_COUNT;
 
 /** The check-word mix of a header (assembly/layout.ts). */
 const mix = (b: number, size: number, secret: number): number =>
-  Math.imul(Math.imul(b ^ secret, L.GOLDEN) ^ size, L.GOLDEN2);
+  Math.imul(b ^ secret, L.GOLDEN) ^ Math.imul(size, L.GOLDEN2);
 
 /** The kind whose check word the header at b carries, or KIND_COUNT. */
 export function kindAt(m: Uint32Array, b: number, secret: number): number {
@@ -109,7 +110,11 @@ export function measure(heap: Heap, into: HeapStats): HeapStats {
   const memoryBytes = m.byteLength;
   const tail = memoryBytes - L.HEADER;
   const start = m[R(L.ROOT_HEAP_START)];
-  const [cachedBytes, cachedBlocks, overheadBytes, caches] = cached(m, secret, tail, 'stats()');
+  const [cachedBytes, cachedBlocks, cacheBytes, caches] = cached(m, secret, tail, 'stats()');
+  // The profile build's tables are the allocator's own block too.
+  const table = m[R(L.ROOT_PROFILE)];
+  const tables = table > start && table < tail && (table & 7) === 0 && kindAt(m, table - L.HEADER, secret) === L.KIND_PROFILE ? 1 : 0;
+  const overheadBytes = cacheBytes + (tables ? m[(table - L.HEADER) >>> 2] & ~L.TAGS : 0);
   const used = m[R(L.ROOT_USED_BYTES)];
   const live = m[R(L.ROOT_LIVE_BLOCKS)];
   const freeBlocks = m[R(L.ROOT_FREE_BLOCKS)];
@@ -142,7 +147,7 @@ export function measure(heap: Heap, into: HeapStats): HeapStats {
   into.overheadBytes = overheadBytes;
   into.freeBytes = Math.max(0, heapBytes - L.HEADER - used);
   into.peakUsedBytes = m[R(L.ROOT_PEAK_USED_BYTES)];
-  into.liveBlocks = Math.max(0, live - cachedBlocks - caches);
+  into.liveBlocks = Math.max(0, live - cachedBlocks - caches - tables);
   into.cachedBlocks = cachedBlocks;
   into.freeBlocks = freeBlocks;
   into.largestFreeBlock = largest;
@@ -194,7 +199,7 @@ class Walk {
     this.lists();
     this.caches();
     for (const p of this.pools) {
-      const f = poolFault(this.m, p, this.secret, (a, k) => this.isBlock(a, k));
+      const f = poolFault(this.m, p, this.secret, (a, k) => this.isBlock(a, k), this.heap.debug);
       if (f) fail(`the pool at ${hex(p)} is damaged: ${f}`, p);
     }
     this.totals();
@@ -253,6 +258,10 @@ class Walk {
           const f = arenaFault(m, u, size, overhead, secret);
           if (f) fail(`the arena at ${hex(u)} is damaged: ${f}`, u);
         } else if (kind === L.KIND_POOL && mine(m[(u + L.POOL_OWNER) >>> 2])) this.pools.push(u);
+        else if (kind === L.KIND_RING) {
+          const f = ringFault(m, u, size, overhead, secret);
+          if (f) fail(`the ring at ${hex(u)} is damaged: ${f}`, u);
+        }
         this.usedBytes += size;
         this.liveBlocks++;
       }

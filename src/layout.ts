@@ -208,6 +208,62 @@ export const SLAB_KEY = 8;
 export const SLAB_SPARE = 12;
 export const SLAB_FIELDS_SIZE = 16;
 export const SLAB_HEADER = 16;
+
+// struct Ring
+/** ringCheckOf(r, capacity, type, channels, secret). */
+export const RING_CHECK = 0;
+/** Frames per channel: a power of two. */
+export const RING_CAPACITY = 4;
+/** Element type (index into the list above). */
+export const RING_TYPE = 8;
+/** Planes, one per channel. */
+export const RING_CHANNELS = 12;
+export const RING_FIELDS_SIZE = 16;
+
+// struct RingEnd: One end of a ring: its own cache line, written only by the thread at that end.
+/** Frames written (producer) or read (consumer) since creation, mod 2^32. */
+export const RING_END_INDEX = 0;
+/** Calls that moved fewer frames than asked: overruns (producer), underruns (consumer). */
+export const RING_END_SHORT_CALLS = 4;
+/** Frames asked for and not moved by those calls, mod 2^32. */
+export const RING_END_SHORT_FRAMES = 8;
+export const RING_END_FIELDS_SIZE = 12;
+export const RING_WRITE = 64;
+export const RING_READ = 128;
+export const RING_DATA = 192;
+/** Salt of ring check words. */
+export const RING_SALT = 0x52494E47;
+/** Bytes of a block's trailer in the profile build (TRAILER: what the current build adds). */
+export const TRAILER_BYTES = 8;
+
+// struct Profile
+/** Serial number the next allocation gets (wraps at 2^32). */
+export const PROFILE_SERIAL = 0;
+export const PROFILE_FIELDS_SIZE = 4;
+export const PROFILE_TALLIES = 32;
+
+// struct Tally
+/** Bytes of held blocks that carry this tag (whole blocks). */
+export const TALLY_LIVE_BYTES = 0;
+/** High-water mark of liveBytes. */
+export const TALLY_PEAK_LIVE_BYTES = 4;
+/** Allocations that carried this tag: low and high words of a 64-bit count. */
+export const TALLY_ALLOCS = 8;
+export const TALLY_ALLOCS_HIGH = 12;
+/** Of those, freed: low and high words. */
+export const TALLY_FREES = 16;
+export const TALLY_FREES_HIGH = 20;
+export const TALLY_FIELDS_SIZE = 24;
+export const TALLY_SIZE = 32;
+/** Tag ids are 0 … TAG_COUNT - 1 (a power of two: ids are masked with TAG_COUNT - 1). */
+export const TAG_COUNT = 256;
+/** Blocks allocated while no tag was set. */
+export const TAG_NONE = 0;
+/** The allocator's own blocks: caches and the profile table. */
+export const TAG_ALLOCATOR = 1;
+/** The first id heap.tag(name) hands out. */
+export const TAG_FIRST = 2;
+export const PROFILE_SIZE = 8256;
 export const OK = 0;
 /** Out of memory (or, on a realtime heap, the lock was taken). faultInfo: bytes needed. */
 export const E_OOM = 1;
@@ -234,4 +290,5 @@ export const C_CACHE = 21;
 export const C_CANARY = 22;
 export const C_POISON = 23;
 export const C_LOCK = 24;
+export const POISON = 219;
 export const POISON32 = 0xDBDBDBDB;

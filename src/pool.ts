@@ -56,13 +56,14 @@ export class Pool {
   /** @internal Word index of the free stack's first entry. */ protected _stackW: number;
   /** @internal Entries the free stack holds. */ protected _stackCap: number;
   /** @internal */ protected readonly _salt: number;
-  /** @internal */ protected readonly _slabKey: number;
-  /** @internal ~(slabBytes - 1) */ protected readonly _mask: number;
+  /** @internal An int32 */ protected readonly _slabKey: number;
+  /** @internal ~(slabBytes - 1), an int32 */ protected readonly _mask: number;
   /** @internal Offset of a slab's first slot. */ protected readonly _first: number;
   /** @internal Slots per slab (0 once disposed: no address passes). */ protected _perSlab: number;
   /** @internal slotBytes = odd · 2^_k; _inv = odd⁻¹ mod 2^32 (exact division by one multiply). */
   protected readonly _inv: number;
   /** @internal */ protected readonly _k: number;
+  /** @internal 32 - _k (rotation) */ protected readonly _kc: number;
   /** @internal */ protected readonly _slabBytes: number;
 
   /** @internal Made by `heap.pool(blockBytes, options)`. */
@@ -91,12 +92,13 @@ export class Pool {
     this._perSlab = Math.floor((slabBytes - first) / slot);
     this._mask = ~(slabBytes - 1);
     this._k = 31 - Math.clz32(slot & -slot);
+    this._kc = 32 - this._k;
     this._inv = inverse(slot >>> this._k);
     const p = heap._block(L.POOL_HEADER, 8, L.KIND_POOL, call);
     if (p === 0) throw heap._oom(call, L.POOL_HEADER, 8);
     this.address = p;
     this._salt = slotSaltOf(p, heap._s);
-    this._slabKey = slabKeyOf(p, heap._s);
+    this._slabKey = slabKeyOf(p, heap._s) | 0;
     this._topW = P(p + L.POOL_TOP);
     const m = this._v.u32;
     m.fill(0, p >>> 2, (p + L.POOL_HEADER) >>> 2);
@@ -128,15 +130,15 @@ export class Pool {
 
   /** Like alloc, but 0 when the pool is empty and cannot grow. */
   tryAlloc(): number {
-    const m = this._v.u32;
+    const m = this._v.i32; // int32 words: slot addresses past 2 GiB read negative, hence >>> 0
     const top = m[this._topW];
     if (top > 0) {
       const p = m[this._stackW + top - 1];
       const w = p >>> 2;
-      if (m[w] === ((top ^ Math.imul(p, L.GOLDEN) ^ this._salt) >>> 0)) {
+      if (m[w] === (top ^ Math.imul(p, L.GOLDEN) ^ this._salt)) {
         m[w] ^= top; // now names position 0, which no stack depth matches: a damaged top cannot hand p out again
         m[this._topW] = top - 1;
-        return p;
+        return p >>> 0;
       }
     }
     return this._allocSlow();
@@ -148,17 +150,17 @@ export class Pool {
    */
   free(p: number): void {
     if (typeof p === 'number') {
-      const m = this._v.u32;
-      const s = (p & this._mask) >>> 0;
+      const m = this._v.i32;
+      const s = p & this._mask;
       const t = Math.imul(p - s - this._first, this._inv);
-      const idx = ((t >>> this._k) | (t << (32 - this._k))) >>> 0;
-      const sw = s >>> 2;
-      if (idx < this._perSlab && m[sw + 2] === ((s ^ this._slabKey) >>> 0) && m[sw] === this.address) {
+      // A slot of this pool: its slab's key names this pool, and it is a whole number of slots in.
+      if ((((t >>> this._k) | (t << this._kc)) >>> 0) < this._perSlab && m[(s >>> 2) + 2] === (s ^ this._slabKey)) {
         const key = Math.imul(p, L.GOLDEN) ^ this._salt;
         const pw = p >>> 2;
         const top = m[this._topW];
-        const pos = ((m[pw] ^ key) - 1) >>> 0;
-        if (!(pos < top && m[this._stackW + pos] === p) && top < this._stackCap) {
+        const pos = (m[pw] ^ key) - 1;
+        // Not already free: a free slot names its stack position, and that entry names it back.
+        if (!((pos >>> 0) < top && m[this._stackW + pos] === (p | 0)) && top < this._stackCap) {
           m[this._stackW + top] = p;
           m[pw] = (top + 1) ^ key;
           m[this._topW] = top + 1;
@@ -292,6 +294,7 @@ export class Pool {
     }
     m[this._topW] = top;
     m[P(a + L.POOL_CAPACITY)] = capacity + perSlab;
+    if (heap.debug) for (let i = 0; i < perSlab; i++) { const p = s + this._first + i * this.slotBytes; this._v.u8.fill(L.POISON, p + 4, p + this.slotBytes); }
     return true;
   }
 
@@ -318,6 +321,36 @@ export interface Pool {
 
 disposable(Pool);
 
+/**
+ * The debug build's pool: a freed block is filled with poison (all but its first word, which
+ * names its stack position), and the poison is checked when the block is handed out again, so a
+ * write into a freed block is reported (HeapCorruptionError) instead of silently handed on.
+ */
+export class DebugPool extends Pool {
+  override tryAlloc(): number {
+    const p = super.tryAlloc();
+    if (p !== 0) {
+      const u8 = this._v.u8;
+      for (let i = p + 4; i < p + this.slotBytes; i++) {
+        if (u8[i] !== L.POISON) {
+          poisonFrom(u8, p + 4, p + this.slotBytes); // reported once; the block is usable again
+          throw new HeapCorruptionError(`pool.alloc: use after free: the free block at ${hex(p)} was written at +${i - p} after it was freed`, p);
+        }
+      }
+    }
+    return p;
+  }
+
+  override free(p: number): void {
+    super.free(p);
+    poisonFrom(this._v.u8, p + 4, p + this.slotBytes);
+  }
+}
+
+function poisonFrom(u8: Uint8Array, from: number, to: number): void {
+  u8.fill(L.POISON, from, to);
+}
+
 /** The inverse of an odd number modulo 2^32 (Newton's iteration: each step doubles the correct bits). */
 function inverse(odd: number): number {
   let x = odd;
@@ -326,7 +359,7 @@ function inverse(odd: number): number {
 }
 
 /** What is wrong with the pool whose header is at `p`, for heap.check(); null when it is sound. */
-export function poolFault(m: Uint32Array, p: number, secret: number, isBlock: (addr: number, kind: number) => boolean): string | null {
+export function poolFault(m: Uint32Array, p: number, secret: number, isBlock: (addr: number, kind: number) => boolean, debug = false): string | null {
   const w = p >>> 2;
   const top = m[w + P(L.POOL_TOP)];
   const stack = m[w + P(L.POOL_STACK)];
@@ -359,6 +392,11 @@ export function poolFault(m: Uint32Array, p: number, secret: number, isBlock: (a
     }
     if (m[q >>> 2] !== (((i + 1) ^ Math.imul(q, L.GOLDEN) ^ salt) >>> 0)) {
       return `free block ${hex(q)} (stack entry ${i}) does not name its position (written after it was freed?)`;
+    }
+    if (debug) {
+      for (let at = (q + 4) >>> 2; at < (q + slot) >>> 2; at++) {
+        if (m[at] !== L.POISON32) return `use after free: the free block ${hex(q)} was written at +${at * 4 - q}`;
+      }
     }
   }
   return null;

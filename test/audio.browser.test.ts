@@ -3,7 +3,7 @@
 // reference, and process() allocates nothing from the heap.
 
 import { describe, expect, it } from 'vitest';
-import { Heap } from '../dist/index.js';
+import { Heap } from '../src/index.js';
 import { renderReference } from './browser/synth-reference.js';
 
 const PROCESSOR_URL = new URL('../examples/audio-worklet/processor.js', import.meta.url).href;

@@ -36,11 +36,11 @@ describe('example server (npm run examples)', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/javascript/);
   });
 
-  it('the landing page at / loads with its stylesheet and links to both examples', async () => {
+  it('the landing page at / loads with its stylesheet and links to every example', async () => {
     const { page, errors } = await openPage(browser, `${server.url}/`);
     expect(page.url()).toBe(`${server.url}/examples/`);
     const links = await page.$$eval('a', (as) => as.map((a) => (a as HTMLAnchorElement).pathname));
-    expect(links).toEqual(['/examples/audio-worklet/', '/examples/particles/']);
+    expect(links).toEqual(['/examples/audio-worklet/', '/examples/worker-audio/', '/examples/particles/', '/examples/profiler/']);
     expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(15, 20, 25)');
     expect(errors).toEqual([]);
     await page.close();

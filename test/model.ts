@@ -64,6 +64,8 @@ const PATTERN = new Uint8Array(MAX_BLOCK + 256);
 for (let j = 0; j < PATTERN.length; j++) PATTERN[j] = (31 * j) & 0xff;
 const INV31 = 223; // 31 · 223 ≡ 1 (mod 256)
 const offsetOf = (seed: number) => (seed * INV31) & 0xff;
+/** Node's Buffer where there is one (a fast memcmp); undefined in a browser page. */
+const NodeBuffer = (globalThis as { Buffer?: { from(b: ArrayBufferLike, o: number, n: number): { equals(x: Uint8Array): boolean } } }).Buffer;
 const byte = (seed: number, i: number) => (seed + i * 31) & 0xff;
 
 export class Model {
@@ -93,8 +95,8 @@ export class Model {
       let same = true;
       for (let i = from; i < to; i++) same &&= mem[b.p + i] === PATTERN[o + i];
       if (same) return;
-    } else if (Buffer.from(mem.buffer, mem.byteOffset + b.p + from, to - from).equals(PATTERN.subarray(o + from, o + to))) {
-      return;
+    } else if (NodeBuffer !== undefined && NodeBuffer.from(mem.buffer, mem.byteOffset + b.p + from, to - from).equals(PATTERN.subarray(o + from, o + to))) {
+      return; // Node's memcmp; a page compares byte by byte below
     }
     for (let i = from; i < to; i++) {
       if (mem[b.p + i] !== byte(b.seed, i)) {

@@ -18,8 +18,13 @@ const scratch = (prefix: string): string => mkdtempSync(join(new URL('build/', r
 const BUILDS = ['release', 'debug', 'shared', 'profile'];
 /** The release module's budget: small enough to compile synchronously anywhere it matters. */
 const RELEASE_BUDGET = 6144;
-/** What `import { Heap }` may cost an app, minified and gzipped (every feature of Heap included). */
-const BUNDLE_BUDGET = 16 * 1024;
+/**
+ * What `import { Heap }` may cost an app, minified and gzipped: the release module (about 3.3 KB of
+ * it as base64) and every feature a Heap object carries as a method (caches, check(), stats(),
+ * arenas, pools, rings, struct-of-arrays tables, the error messages). The other builds and the
+ * profiler are not in it (tested below and in test/profile.bundle.test.ts).
+ */
+const BUNDLE_BUDGET = 24 * 1024;
 
 describe('the wasm modules', () => {
   it(`the release module is smaller than ${RELEASE_BUDGET} bytes`, () => {

@@ -8,13 +8,19 @@ import type { HeapOptions } from '../src/index.js';
 const FUZZ_OPS = Number(process.env.WASM_ARENA_FUZZ_OPS ?? 0);
 const OPS_PER_RUN = 2000;
 
+/** Profile heaps: the tag each op's allocations carry, in turn (check() verifies every tag's tally). */
+const TAGS = [null, 'a', 'b', 'a', 'c'];
+
 function runProperty(options: HeapOptions, totalOps: number, seed?: number): number {
   let ops = 0;
   let runs = 0;
   fc.assert(
     fc.property(fc.array(opArb, { minLength: OPS_PER_RUN / 2, maxLength: OPS_PER_RUN }), (list: Op[]) => {
       const model = new Model(options);
-      for (const op of list) model.apply(op);
+      list.forEach((op, i) => {
+        if (options.profile) model.heap.tag(TAGS[i % TAGS.length]);
+        model.apply(op);
+      });
       model.verify(true);
       ops += list.length;
       if (FUZZ_OPS > 0 && ++runs % 250 === 0) console.log(`fuzz: ${ops} ops (${JSON.stringify(options)})`);
@@ -38,6 +44,9 @@ describe.skipIf(FUZZ_OPS > 0)('property: random alloc/free/realloc/calloc/arena 
   it('shared-memory build: 20 000+ ops', () => {
     expect(runProperty({ ...base, shared: true }, 20_000)).toBeGreaterThanOrEqual(20_000);
   });
+  it('profile build (trailers, per-tag tallies checked by check() after every op): 20 000+ ops', () => {
+    expect(runProperty({ ...base, profile: true }, 20_000)).toBeGreaterThanOrEqual(20_000);
+  });
   it('small fixed-size heap that runs out of memory often: 20 000+ ops', () => {
     expect(runProperty({ initialBytes: 2 << 20, maximumBytes: 2 << 20 }, 20_000)).toBeGreaterThanOrEqual(20_000);
   });
@@ -45,8 +54,8 @@ describe.skipIf(FUZZ_OPS > 0)('property: random alloc/free/realloc/calloc/arena 
 
 describe.runIf(FUZZ_OPS > 0)('fuzz (npm run fuzz)', () => {
   it(`${FUZZ_OPS} ops against the model`, () => {
-    const kinds: HeapOptions[] = [base, { ...base, debug: true }, { ...base, shared: true }, { initialBytes: 2 << 20, maximumBytes: 2 << 20 }];
-    const share = [0.7, 0.1, 0.1, 0.1];
+    const kinds: HeapOptions[] = [base, { ...base, debug: true }, { ...base, shared: true }, { ...base, profile: true }, { initialBytes: 2 << 20, maximumBytes: 2 << 20 }];
+    const share = [0.6, 0.1, 0.1, 0.1, 0.1];
     let done = 0;
     kinds.forEach((k, i) => {
       done += runProperty(k, FUZZ_OPS * share[i]);

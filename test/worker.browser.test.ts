@@ -2,7 +2,7 @@
 // with Heap.fromModule: the pattern for worker pools and for the AudioWorklet.
 
 import { describe, expect, it } from 'vitest';
-import { Heap } from '../dist/index.js';
+import { Heap } from '../src/index.js';
 
 interface WorkerReport {
   error: string | null;

@@ -43,7 +43,7 @@ class TraceGcWatch {
 
 export const browserEnv = {
   name: 'chromium',
-  loadWasmArena: () => import('../../dist/index.js'),
+  loadWasmArena: (entry = 'index') => import(`../../dist/${entry}.js`),
   async loadPeer(name) {
     if (!modules.has(name)) {
       const res = await fetch(new URL(`../peers/build/${name}.wasm`, import.meta.url));
@@ -54,6 +54,7 @@ export const browserEnv = {
   },
   // @thi.ng/malloc bundled into one ES module by lib/build-peers.mjs (no import maps needed).
   loadThing: () => import('../peers/build/thing.mjs'),
+  loadRingbuf: () => import('../peers/build/ringbuf.mjs'),
   gcWatch: async () => new TraceGcWatch(),
   cpuMs: () => null,
   memoryBytes: () => performance.memory?.usedJSHeapSize ?? null,

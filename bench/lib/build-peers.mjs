@@ -1,12 +1,15 @@
 // Compiles the AssemblyScript peer modules (bench/peers/*.ts → bench/peers/build/*.wasm) with
 // their own config, never the project's ./asconfig.json, and (for the Chromium page) bundles
-// @thi.ng/malloc into one ES module with esbuild. Skipped when the outputs are current.
+// @thi.ng/malloc and ringbuf.js into one ES module each with esbuild. Skipped when the outputs
+// are current.
 
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { benchDir, rootDir, peerBuildDir } from './paths.mjs';
 
 const PEER_MODULES = ['tlsf', 'floor'];
+/** npm peers bundled for the Chromium page: bench/peers/build/<name>.mjs ← package. */
+const BUNDLED = { thing: '@thi.ng/malloc', ringbuf: 'ringbuf.js' };
 
 const newer = (out, ...inputs) => existsSync(out) && inputs.every((i) => statSync(out).mtimeMs > statSync(i).mtimeMs);
 
@@ -23,11 +26,11 @@ export async function buildPeers(log, { browser = false } = {}) {
     );
     if (error) throw new Error(`asc failed for bench/peers/${name}.ts: ${error.message}\n${stderr.toString()}`);
   }
-  const thing = resolve(peerBuildDir, 'thing.mjs');
-  const thingPkg = resolve(rootDir, 'node_modules/@thi.ng/malloc/package.json');
-  if (browser && !newer(thing, thingPkg)) {
-    log('bundling @thi.ng/malloc for the browser page');
+  for (const [name, pkg] of Object.entries(BUNDLED)) {
+    const out = resolve(peerBuildDir, `${name}.mjs`);
+    if (!browser || newer(out, resolve(rootDir, 'node_modules', pkg, 'package.json'))) continue;
+    log(`bundling ${pkg} for the browser page`);
     const esbuild = await import('esbuild');
-    await esbuild.build({ entryPoints: ['@thi.ng/malloc'], bundle: true, format: 'esm', outfile: thing, logLevel: 'error', absWorkingDir: rootDir });
+    await esbuild.build({ entryPoints: [pkg], bundle: true, format: 'esm', outfile: out, logLevel: 'error', absWorkingDir: rootDir });
   }
 }

@@ -2,7 +2,7 @@
 
 import { readFileSync, existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { rootDir, peerBuildDir } from './paths.mjs';
 import { GcWatch } from './gcwatch.mjs';
 
@@ -10,10 +10,15 @@ const modules = new Map();
 
 export const nodeEnv = {
   name: 'node',
-  /** Imports the built library (dist/, made by `npm run build`); BENCH_WASM_ARENA overrides the path. */
-  async loadWasmArena() {
-    const file = process.env.BENCH_WASM_ARENA ? resolve(process.env.BENCH_WASM_ARENA) : resolve(rootDir, 'dist/index.js');
-    if (!existsSync(file)) throw new Error('wasm-arena is not built (dist/index.js missing): run `npm run build`');
+  /**
+   * Imports the built library (dist/, made by `npm run build`), or another of its entry points
+   * ('profile': dist/profile.js); BENCH_WASM_ARENA overrides the path of index.js (the other
+   * entries are taken beside it).
+   */
+  async loadWasmArena(entry = 'index') {
+    const index = process.env.BENCH_WASM_ARENA ? resolve(process.env.BENCH_WASM_ARENA) : resolve(rootDir, 'dist/index.js');
+    const file = resolve(dirname(index), `${entry}.js`);
+    if (!existsSync(file)) throw new Error(`wasm-arena is not built (${entry}.js missing beside ${index}): run \`npm run build\``);
     return import(pathToFileURL(file).href);
   },
   async loadPeer(name) {
@@ -21,6 +26,7 @@ export const nodeEnv = {
     return new WebAssembly.Instance(modules.get(name), {}).exports;
   },
   loadThing: () => import('@thi.ng/malloc'),
+  loadRingbuf: () => import('ringbuf.js'),
   async gcWatch() {
     return new GcWatch();
   },

@@ -5,9 +5,11 @@
 //
 // An env has:
 //   name                'node' | 'chromium'
-//   loadWasmArena()     → the built library's module (dist/index.js)
+//   loadWasmArena(entry?) → the built library's module (dist/index.js), or another entry point
+//                       of it ('profile': dist/profile.js)
 //   loadPeer(name)      → a fresh instance's exports of bench/peers/<name>.ts (compiled once)
 //   loadThing()         → the @thi.ng/malloc module
+//   loadRingbuf()       → the ringbuf.js module
 //   gcWatch()           → a GcWatch: startRep(), flush(), inWindows([[t0, t1]…]) → events, stop(), method
 //   cpuMs()             → this process's CPU time in ms, or null where the host cannot tell
 //   memoryBytes()       → JS heap + array buffer bytes, or null

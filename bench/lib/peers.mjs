@@ -19,6 +19,7 @@ export const PEERS = {
   'js-pool': { name: 'JS pool', short: 'JS pool' },
   'js-prealloc': { name: 'JS preallocated', short: 'JS pre' },
   thing: { name: '@thi.ng/malloc', short: 'thi.ng' },
+  ringbuf: { name: 'ringbuf.js', short: 'ringbuf' },
   'as-tlsf': { name: 'AS TLSF', short: 'AS TLSF' },
   floor: { name: 'empty call', short: 'floor' },
 };
@@ -31,6 +32,7 @@ export const PEER_NOTES = {
   'js-pool': 'a hand-written JS free list of typed arrays / objects, grown on demand',
   'js-prealloc': 'typed arrays allocated once up front and reused (careful JS, no allocation)',
   thing: '@thi.ng/malloc MemPool over one ArrayBuffer',
+  ringbuf: 'ringbuf.js RingBuffer: a wait-free SPSC ring over its own SharedArrayBuffer',
   'as-tlsf': "AssemblyScript's built-in TLSF (heap.alloc/heap.free), one wasm call each",
   floor: 'wasm exports that only store their argument: one real call per alloc and per free',
 };

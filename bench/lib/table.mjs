@@ -20,7 +20,9 @@ export function ratioCell(base, c, unit) {
   if (!hasFigure(c)) return '—';
   // Ratios of ratios mean nothing: a row of ratios shows each peer's own.
   if (!hasFigure(base) || base.median === 0 || unit === '×') return compact(c.median, unit);
-  return `${num(c.median / base.median)}×`;
+  // A ratio of a million or more (a near-zero base) prints as 1.0e+12, not in 17 digits.
+  const r = c.median / base.median;
+  return `${Math.abs(r) >= 1e6 ? r.toPrecision(2) : num(r)}×`;
 }
 
 /** Why the wasm-arena cells of some rows say n/a: "heap.pool() is not in this build". */

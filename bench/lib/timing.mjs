@@ -8,7 +8,7 @@
 // only between repetitions, never inside the timed loop.
 
 import { env } from './env.mjs';
-import { summarize } from './stats.mjs';
+import { summarize, gcFigures } from './stats.mjs';
 
 const SLACK = 1.1; // wall may exceed CPU by 10 % (+0.5 ms) before the repetition counts as disturbed
 
@@ -111,4 +111,19 @@ export function pairedMetrics(reps, partnerNames, metric = 'nsPerPair') {
     metrics[`vs:${p}`] = summarize(reps[0].map((r, k) => r.ns / reps[i + 1][k].ns), '×');
   });
   return metrics;
+}
+
+/**
+ * alternate(), counting the GC events that fall inside the first runner's repetitions:
+ * { reps, gc: { count, totalMs, longestMs }, gcMethod }.
+ */
+export async function alternateCountingGc(runners, n, ctx) {
+  const watch = await env.gcWatch();
+  await watch.startRep();
+  const windows = [];
+  const reps = alternate(runners, n, ctx, '', windows);
+  await watch.flush();
+  const gc = gcFigures(watch.inWindows(windows));
+  watch.stop();
+  return { reps, gc, gcMethod: watch.method };
 }

@@ -96,13 +96,13 @@ async function makeBlock(peer, S, I) {
     case 'thing': {
       const pool = await makeThingPool(1 << 20);
       const f = new Float32Array(pool.buf);
-      const dlo = pool.malloc(DELAY * 4) >> 2;
+      const dlo = pool.malloc(DELAY * 4) >>> 2;
       return () => {
         const a = pool.malloc(BYTES);
         const b = pool.malloc(BYTES);
         const c = pool.malloc(BYTES);
         const d = pool.malloc(BYTES);
-        dsp(S, I, f, a >> 2, f, b >> 2, f, c >> 2, f, d >> 2, f, dlo);
+        dsp(S, I, f, a >>> 2, f, b >>> 2, f, c >>> 2, f, d >>> 2, f, dlo);
         pool.free(d);
         pool.free(c);
         pool.free(b);

@@ -92,6 +92,26 @@ export const WORKLOADS = {
       ['gcLongestMs', 'longest GC', 'ms'],
     ],
   },
+  ring: {
+    title: 'ring: 128 floats pushed then popped, 1,024-frame ring, one thread · ns per push+pop [ring]',
+    kind: 'micro',
+    peers: ['wasm-arena', 'ringbuf', 'js-prealloc'],
+    metrics: [
+      ['nsPerPair', 'push+pop', 'ns'],
+      ['sharedNs', 'push+pop, shared heap (Atomics)', 'ns'],
+      ['gcEvents', 'GC events', 'events'],
+    ],
+    hostNotes: { node: 'wasm-arena: a fixed-size heap (plain index loads and stores) and a shared heap (Atomics on the indices, as between threads)' },
+  },
+  profile: {
+    title: 'profiling cost: churn 16–512 B, 1,000 live, on a profile heap · ns per alloc+free [heap, profile build]',
+    kind: 'micro',
+    peers: ['wasm-arena'],
+    metrics: [
+      ['nsPerPair', 'alloc+free', 'ns'],
+      ['vs:wasm-arena-heap', '÷ the plain heap, same process', '×'],
+    ],
+  },
   footprint: {
     title: 'footprint: one recorded churn trace, 10,000 live of 16–512 B [heap]',
     kind: 'once',

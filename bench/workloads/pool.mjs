@@ -6,8 +6,8 @@
 import { env } from '../lib/env.mjs';
 import { makeHeap } from '../lib/peers.mjs';
 import { slotSequence, SEQ_LEN } from '../lib/prng.mjs';
-import { summarize, gcFigures } from '../lib/stats.mjs';
-import { warm, calibrate, alternate, pairedMetrics, retryInfo } from '../lib/timing.mjs';
+import { summarize } from '../lib/stats.mjs';
+import { warm, calibrate, alternateCountingGc, pairedMetrics, retryInfo } from '../lib/timing.mjs';
 import { churnRunner, freshChurnLoop, warmOps } from './churn.mjs';
 
 export const BLOCK = 64;
@@ -57,14 +57,8 @@ export async function run(job, ctx) {
     warm(r, ctx.warmMs, warmOps(LIVE));
     runners.push(r);
   }
-  const watch = await env.gcWatch();
-  await watch.startRep();
-  const windows = [];
-  const reps = alternate(runners, n, ctx, '', windows);
-  await watch.flush();
-  const gc = gcFigures(watch.inWindows(windows));
-  watch.stop();
+  const { reps, gc, gcMethod } = await alternateCountingGc(runners, n, ctx);
   const metrics = pairedMetrics(reps, partners);
   metrics.gcEvents = summarize([gc.count], 'events');
-  return { metrics, extra: { opsPerRep: n, gcMethod: watch.method, ...retryInfo(reps[0]) } };
+  return { metrics, extra: { opsPerRep: n, gcMethod, ...retryInfo(reps[0]) } };
 }

@@ -34,6 +34,7 @@ export const LIBRARY_TESTS_IN_BROWSER = [
   'test/errors.test.ts',
   'test/debug.test.ts',
   'test/growth.test.ts',
+  'test/profile.test.ts',
 ];
 
 export function browserProjects(): TestProjectInlineConfiguration[] {

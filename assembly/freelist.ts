@@ -22,10 +22,14 @@ export function classOf(size: u32): u32 {
   return ((m - FL_SHIFT) << SL_BITS) | ((size >> (m - SL_BITS)) & (SL_COUNT - 1));
 }
 
-/** The smallest class whose every block holds `size` bytes (TLSF rounds the request up). */
+/**
+ * The smallest class whose every block holds `size` bytes (TLSF rounds the request up); past the
+ * last class (search finds nothing) when the rounded size does not fit in a u32.
+ */
 function searchClassOf(size: u32): u32 {
   if (size < SMALL_LIMIT) return size >> 3;
-  return classOf(size + (1 << (msb(size) - SL_BITS)) - 1);
+  const rounded = size + (1 << (msb(size) - SL_BITS)) - 1;
+  return rounded < size ? FL_COUNT << SL_BITS : classOf(rounded);
 }
 
 // @ts-ignore: decorator

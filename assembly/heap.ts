@@ -11,7 +11,7 @@ import {
   FREE, LEFTFREE, TAGS, HEADER, GRANULE, MIN_BLOCK, MAX_REQUEST, MAX_ALIGN, SL_BITS, SMALL_LIMIT,
   OVERHEAD, CANARY, KIND_USER, KIND_FREE, KIND_STALE, KIND_CACHED, KIND_COUNT,
   OK, E_OOM, E_NOT_A_BLOCK, E_DOUBLE_FREE, E_KIND, E_RANGE, E_ARGUMENT, E_CORRUPT,
-  C_HEADER, C_NEIGHBOUR, C_POISON, POISON32,
+  C_HEADER, C_NEIGHBOUR, C_LINK, C_POISON, POISON32,
 } from "./layout";
 import {
   heapStart, blockAt, sizeOf, kindOf, isKind, tagOf, setHeader, inHeap, tailOf, root, fault,
@@ -206,7 +206,11 @@ export function find(need: u32): u32 {
     }
   }
   if (b == BITMAP_FAULT) return 0;
-  return listed(b, classOf(sizeOf(b))) ? b : 0;
+  // `listed` vouches for b in the list of its own size: a free block's address written into the
+  // head of a larger class (a stray write) passes it, so its size is checked against the need too.
+  const size = sizeOf(b);
+  if (!listed(b, classOf(size))) return 0;
+  return size >= need ? b : <u32>corrupt(b, C_LINK);
 }
 
 /** Allocates a block of `need` bytes (a block size) of `kind`; 0 when it fails (fault recorded). */
@@ -225,7 +229,12 @@ export function allocBlock(need: u32, kind: u32): u32 {
  * part in front (≥ MIN_BLOCK) stays free, and only the gap behind it (< align) may be split off.
  */
 export function allocAligned(need: u32, align: u32, kind: u32): u32 {
-  const b = find(need + MIN_BLOCK + align - GRANULE);
+  const room = need + MIN_BLOCK + align - GRANULE;
+  if (room < need) { // wrapped past 4 GiB: larger than any memory
+    fault(E_OOM, 0, need);
+    return 0;
+  }
+  const b = find(room);
   if (!b) return 0;
   const bsize = sizeOf(b);
   const u = (b + bsize - need + HEADER) & ~(align - 1);

@@ -8,7 +8,7 @@
 import {
   Root, ROOT, HEAP_MAGIC, ROOT_SIZE, MAX_PAGES, HEADER, GRANULE, OVERHEAD, KIND_USER, KIND_FREE,
   KIND_STALE, KIND_CACHED, KIND_COUNT, BUILD_DEBUG, BUILD_SHARED, BUILD_PROFILE, GOLDEN,
-  OK, E_ARGUMENT, E_OOM, E_BUSY, C_ROOT,
+  OK, E_ARGUMENT, E_OOM, E_CORRUPT, C_ROOT,
 } from "./layout";
 import {
   heapStart, enter, setIdentity, setHeader, root, tailOf, fault, sizeOf,
@@ -96,7 +96,8 @@ export function attach(flags: u32): u32 {
   if (r.build != BUILD) return E_ARGUMENT;
   setIdentity(r.secret, r.maxPages);
   if (PROFILE) findProfile();
-  if (!lock()) return E_BUSY;
+  const code = lock();
+  if (code) return code == E_CORRUPT ? C_ROOT : code; // the lock word is part of the root
   const c = openCache(flags);
   unlock();
   return c ? c : E_OOM;
@@ -105,7 +106,8 @@ export function attach(flags: u32): u32 {
 /** Flushes cache `c` and leaves it for the next attach. */
 export function detach(c: u32): u32 {
   enter(c);
-  if (!lock()) return fault(E_BUSY, 0, 0);
+  const locked = lock();
+  if (locked) return locked;
   const code = closeCache();
   unlock();
   return code;
@@ -119,10 +121,7 @@ export function alloc(c: u32, size: u32, align: u32, kind: u32): u32 {
     return 0;
   }
   if (checkRequest(size, align)) return 0;
-  if (!lock()) {
-    fault(E_BUSY, 0, size);
-    return 0;
-  }
+  if (lock()) return 0;
   const need = blockSizeFor(size);
   const u = align > GRANULE ? allocAligned(need, align, kind) : allocBlock(need, kind);
   unlock();
@@ -134,7 +133,8 @@ export function free(c: u32, u: u32, kind: u32): u32 {
   enter(c);
   const v = validate(u, kind);
   if (v) return v;
-  if (!lock()) return fault(E_BUSY, u, 0);
+  const locked = lock();
+  if (locked) return locked;
   const code = freeBlock(u - HEADER);
   unlock();
   return code;
@@ -146,11 +146,7 @@ export function free(c: u32, u: u32, kind: u32): u32 {
  */
 export function realloc(c: u32, u: u32, size: u32, align: u32): u32 {
   enter(c);
-  if (validate(u, KIND_USER) || checkRequest(size, align)) return 0;
-  if (!lock()) {
-    fault(E_BUSY, u, size);
-    return 0;
-  }
+  if (validate(u, KIND_USER) || checkRequest(size, align) || lock()) return 0;
   const p = resize(u - HEADER, blockSizeFor(size), align < GRANULE ? GRANULE : align, size);
   unlock();
   return p;
@@ -165,7 +161,8 @@ export function usableSize(c: u32, u: u32): u32 {
 /** Fills bin `cls` of cache `c` from the free lists (see cache.ts). */
 export function refill(c: u32, cls: u32): u32 {
   enter(c);
-  if (!lock()) return fault(E_BUSY, 0, cls);
+  const locked = lock();
+  if (locked) return locked;
   const code = refillBin(cls);
   unlock();
   return code;
@@ -174,7 +171,8 @@ export function refill(c: u32, cls: u32): u32 {
 /** Returns blocks of bin `cls` of cache `c` to the free lists until `keep` are left. */
 export function flush(c: u32, cls: u32, keep: u32): u32 {
   enter(c);
-  if (!lock()) return fault(E_BUSY, 0, cls);
+  const locked = lock();
+  if (locked) return locked;
   const code = flushBin(cls, keep);
   unlock();
   return code;
@@ -183,16 +181,17 @@ export function flush(c: u32, cls: u32, keep: u32): u32 {
 /** Returns every block of cache `c` to the free lists. */
 export function trim(c: u32): u32 {
   enter(c);
-  if (!lock()) return fault(E_BUSY, 0, 0);
+  const locked = lock();
+  if (locked) return locked;
   const code = flushAll();
   unlock();
   return code;
 }
 
-/** Takes the heap's lock for a walk from JavaScript (check()); OK, or E_BUSY for a realtime cache. */
+/** Takes the heap's lock for a walk from JavaScript (check()); OK, E_BUSY (realtime cache) or E_CORRUPT (damaged lock word). */
 export function acquire(c: u32): u32 {
   enter(c);
-  return lock() ? OK : E_BUSY;
+  return lock();
 }
 
 /** Releases the lock taken by acquire(). */

@@ -1,9 +1,15 @@
 #!/usr/bin/env node
-// `npm run fuzz`: the property test of test/property.test.ts run for many operations, then the
-// two-thread ring test (test/ring.threads.test.ts) for ten samples per operation.
+// `npm run fuzz`: the property test of test/property.test.ts and the stray-write fuzzer of
+// test/stray.test.ts run for many operations, then the two-thread ring test
+// (test/ring.threads.test.ts) for ten samples per operation.
 //
-//   npm run fuzz                 10 000 000 operations, 100 000 000 ring samples per ring test
+//   npm run fuzz                 10 000 000 operations (the stray-write fuzzer: that many in the
+//                                release and in the debug build, a tenth in shared and profile),
+//                                100 000 000 ring samples per ring test
 //   npm run fuzz -- 500000       another count (or FUZZ_OPS=500000 npm run fuzz)
+//
+// The stray-write fuzzer draws a new seed each run and prints it; WASM_ARENA_STRAY_SEED=<seed>
+// replays one.
 //
 // Plain Node instead of `VAR=… vitest` in package.json, so it runs the same on Windows.
 
@@ -23,7 +29,7 @@ if (!Number.isSafeInteger(ops) || ops <= 0) {
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
-const r = spawnSync(process.execPath, [vitest, 'run', '--project', 'node', 'test/property.test.ts'], {
+const r = spawnSync(process.execPath, [vitest, 'run', '--project', 'node', 'test/property.test.ts', 'test/stray.test.ts'], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, WASM_ARENA_FUZZ_OPS: String(ops) },

@@ -41,7 +41,7 @@ export class Arena {
   /** @internal Made by `heap.arena(bytes)` from a block of KIND_ARENA at `a`. */
   constructor(heap: Heap, a: number) {
     const v = heap._v;
-    const size = v.u32[(a - L.HEADER) >>> 2] & ~L.TAGS;
+    const size = (v.u32[(a - L.HEADER) >>> 2] & ~L.TAGS) >>> 0;
     this.heap = heap;
     this._v = v;
     this._a = a;

@@ -75,19 +75,24 @@ export function rootCheckOf(m: Uint32Array): number {
   return (h ^ (h >>> 15)) >>> 0;
 }
 
-/** All registered caches (bounded walk): [cached bytes, cached blocks, the caches' own bytes, their count]. */
-function cached(m: Uint32Array, secret: number, tail: number, call: string): [number, number, number, number] {
+/**
+ * All registered caches (bounded walk): [cached bytes, cached blocks, the caches' own bytes, their
+ * count, whether `mine` is one of them].
+ */
+function cached(m: Uint32Array, secret: number, tail: number, call: string, mine = 0): [number, number, number, number, boolean] {
   let bytes = 0;
   let blocks = 0;
   let own = 0;
   let caches = 0;
+  let found = false;
   let guard = Math.floor(tail / L.CACHE_SIZE) + 1;
   for (let c = m[R(L.ROOT_CACHES)]; c !== 0; c = m[(c + L.CACHE_NEXT) >>> 2]) {
     if (guard-- === 0 || c >= tail || c & 7 || kindAt(m, c - L.HEADER, secret) !== L.KIND_CACHE) {
       throw new HeapCorruptionError(`${call}: the list of caches reaches ${hex(c)}, not a cache (the root or a cache was overwritten)`, c);
     }
-    own += m[(c - L.HEADER) >>> 2] & ~L.TAGS;
+    own += (m[(c - L.HEADER) >>> 2] & ~L.TAGS) >>> 0;
     caches++;
+    found ||= c === mine;
     const bins = (c + L.CACHE_BINS_AT) >>> 2;
     for (let cls = L.MIN_BLOCK >>> 3; cls < L.CACHE_BINS; cls++) {
       const n = Math.min(m[bins + (cls << 2) + 1], L.BIN_MAX);
@@ -95,7 +100,7 @@ function cached(m: Uint32Array, secret: number, tail: number, call: string): [nu
       bytes += n * (cls << 3);
     }
   }
-  return [bytes, blocks, own, caches];
+  return [bytes, blocks, own, caches, found];
 }
 
 /** Fills `into` with the heap's figures; reads memory only, every walk bounded. */
@@ -119,10 +124,17 @@ export function measure(heap: Heap, into: HeapStats): HeapStats {
   if (flMap !== 0) {
     const fl = 31 - Math.clz32(flMap);
     const slMap = fl < L.FL_COUNT ? m[(L.ROOT + L.ROOT_SL_MAP) / 4 + fl] : 0;
-    let b = slMap !== 0 ? m[(L.ROOT + L.ROOT_HEADS) / 4 + (fl << L.SL_BITS) + 31 - Math.clz32(slMap)] : 0;
-    for (let steps = freeBlocks + 1; b !== 0 && b < tail && steps > 0; steps--) {
-      largest = Math.max(largest, m[b >>> 2] & ~L.TAGS);
+    const cls = (fl << L.SL_BITS) + 31 - Math.clz32(slMap);
+    let b = slMap !== 0 ? m[(L.ROOT + L.ROOT_HEADS) / 4 + cls] : 0;
+    // A list holds no more blocks than the heap counts free, nor than fit in memory (the counter
+    // itself may be damaged): a walk that has not ended by then goes round a cycle.
+    let steps = Math.min(freeBlocks, Math.floor(memoryBytes / L.MIN_BLOCK));
+    for (; b !== 0 && b < tail && (b & 7) === 0 && steps > 0; steps--) {
+      largest = Math.max(largest, (m[b >>> 2] & ~L.TAGS) >>> 0);
       b = m[(b + L.BLOCK_NEXT) >>> 2];
+    }
+    if (b !== 0) {
+      throw new HeapCorruptionError(`stats(): free list ${cls} ${steps === 0 ? 'does not end (a cycle, or a damaged count of free blocks)' : `reaches ${hex(b)}, not a block`}: its links were overwritten`, b);
     }
   }
   const heapBytes = start < tail ? memoryBytes - start : 0;
@@ -209,6 +221,8 @@ class Walk {
         start < L.MEMORY_BASE || start >= this.tail || start & 7 || m[R(L.ROOT_OVERHEAD)] !== this.heap._over - 7) {
       fail("the heap's root (control block) is damaged", L.ROOT);
     }
+    // 0 free, 1 taken, 2 taken with sleepers; only the shared build takes it.
+    if (m[R(L.ROOT_LOCK)] > (this.heap.shared ? 2 : 0)) fail(`the heap's lock word holds ${hex(m[R(L.ROOT_LOCK)])} (overwritten)`, L.ROOT + L.ROOT_LOCK);
   }
 
   /** 1. Every block in address order: header, size, tags, back words, canaries and poison. */
@@ -221,7 +235,7 @@ class Walk {
     let b = this.start;
     while (b < tail) {
       const info = m[b >>> 2];
-      const size = info & ~L.TAGS;
+      const size = (info & ~L.TAGS) >>> 0; // sizes are unsigned: blocks can pass 2 GiB
       const kind = kindAt(m, b, secret);
       if (kind === L.KIND_COUNT) fail(`block at ${hex(b)}: its header does not match its check word (overwritten)`, b);
       if (size < L.MIN_BLOCK || size > tail - b || info & 4) fail(`block at ${hex(b)}: impossible size ${size}`, b);
@@ -279,7 +293,7 @@ class Walk {
         let prev = 0;
         while (n !== 0) {
           if (listed >= this.freeBlocks || n < start || n >= tail || n & 7 || kindAt(m, n, secret) !== L.KIND_FREE ||
-              classOf(m[n >>> 2] & ~L.TAGS) !== cls || m[(n + L.BLOCK_PREV) >>> 2] !== prev) {
+              classOf((m[n >>> 2] & ~L.TAGS) >>> 0) !== cls || m[(n + L.BLOCK_PREV) >>> 2] !== prev) {
             fail(`free list ${cls}: entry ${hex(n)} is not a free block of that class linked back to ${hex(prev)}`, n);
           }
           listed++;
@@ -303,6 +317,9 @@ class Walk {
       const bins = (heap._c + L.CACHE_BINS_AT) >>> 2;
       for (let cls = L.MIN_BLOCK >>> 3; cls < L.CACHE_BINS; cls++) {
         const count = m[bins + (cls << 2) + 1];
+        const limit = m[bins + (cls << 2) + 2];
+        // No bin holds more than BIN_MAX blocks: that also bounds the walk below, whatever the links say.
+        if (count > L.BIN_MAX || limit > L.BIN_MAX) fail(`cache bin ${cls} counts ${count} blocks with a limit of ${limit}: more than a bin holds`, heap._c);
         let n = 0;
         for (let e = m[bins + (cls << 2)]; e !== 0; e = m[(e + L.BLOCK_PREV) >>> 2]) {
           if (n >= count || e < start || e >= tail || e & 7 || kindAt(m, e, secret) !== L.KIND_CACHED || (m[e >>> 2] & ~L.TAGS) !== cls << 3) {
@@ -314,7 +331,8 @@ class Walk {
         own += n;
       }
     }
-    const [, all] = cached(m, secret, tail, 'check()');
+    const [, all, , , registered] = cached(m, secret, tail, 'check()', heap._c);
+    if (heap._c !== 0 && !registered) fail(`this Heap object's cache ${hex(heap._c)} is missing from the list of caches (the root or a cache was overwritten)`, L.ROOT);
     if (!heap.shared ? all !== this.cachedBlocks || own !== this.cachedBlocks : own > this.cachedBlocks) {
       fail(`${this.cachedBlocks} blocks are marked cached, the caches hold ${all}`, L.ROOT);
     }

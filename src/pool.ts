@@ -134,7 +134,9 @@ export class Pool {
     const top = m[this._topW];
     if (top > 0) {
       const p = m[this._stackW + top - 1];
-      if (m[p >>> 2] === (top ^ Math.imul(p, L.GOLDEN) ^ this._salt)) {
+      const w = p >>> 2;
+      if (m[w] === (top ^ Math.imul(p, L.GOLDEN) ^ this._salt)) {
+        m[w] ^= top; // now names position 0, which no stack depth matches: a damaged top cannot hand p out again
         m[this._topW] = top - 1;
         return p >>> 0;
       }
@@ -250,6 +252,10 @@ export class Pool {
     const a = this.address;
     const perSlab = this._perSlab;
     const capacity = this.capacity;
+    // The capacity word lives in memory: a stray write must not size the stack this writes into.
+    if (capacity > this._stackCap || capacity % perSlab !== 0) {
+      throw new HeapCorruptionError(`${call}: the pool at ${hex(a)} is damaged: its capacity word holds ${capacity}, not a whole number of slabs within its free stack`, a);
+    }
     if (capacity + perSlab > this._stackCap) {
       const cap = Math.max(2 * this._stackCap, capacity + perSlab);
       const stack = heap._block(cap * 4, 8, L.KIND_STACK, call);
@@ -296,7 +302,8 @@ export class Pool {
   protected _slabs(call: string): number[] {
     const m = this._v.u32;
     const out: number[] = [];
-    const max = Math.ceil(this.capacity / Math.max(1, this._perSlab));
+    // As many slabs as the capacity word says, and never more than fit in memory (the word may be damaged).
+    const max = Math.min(Math.ceil(this.capacity / Math.max(1, this._perSlab)), m.byteLength / this._slabBytes);
     for (let s = m[P(this.address + L.POOL_SLABS)]; s !== 0; s = m[(s >>> 2) + 1]) {
       if (out.length >= max || m[s >>> 2] !== this.address || m[(s >>> 2) + 2] !== ((s ^ this._slabKey) >>> 0)) {
         throw new HeapCorruptionError(`${call}: the pool at ${hex(this.address)} is damaged: its slab list reaches ${hex(s)}, not a slab of it`, s);
@@ -369,7 +376,7 @@ export function poolFault(m: Uint32Array, p: number, secret: number, isBlock: (a
   const slabKey = slabKeyOf(p, secret);
   let slabs = 0;
   for (let s = m[w + P(L.POOL_SLABS)]; s !== 0; s = m[(s >>> 2) + 1]) {
-    if (++slabs > capacity / perSlab || !isBlock(s, L.KIND_SLAB) || m[s >>> 2] !== p || m[(s >>> 2) + 2] !== ((s ^ slabKey) >>> 0)) {
+    if (++slabs > capacity / perSlab || slabs > m.byteLength / slabBytes || !isBlock(s, L.KIND_SLAB) || m[s >>> 2] !== p || m[(s >>> 2) + 2] !== ((s ^ slabKey) >>> 0)) {
       return `its slab list reaches ${hex(s)}, not a slab of it`;
     }
   }

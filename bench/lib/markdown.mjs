@@ -30,6 +30,7 @@ export function summaryMarkdown(rows, targets, meta) {
         const host = hosts.length > 1 ? ` ${HOST_NAMES[h]} |` : '';
         out.push(`| ${md(r.label)} |${host} ${md(baseCell(c['wasm-arena'], r.unit))} | ${peers.map((p) => md(ratioCell(c['wasm-arena'], c[p], r.unit))).join(' | ')} |`);
       }
+    for (const n of WORKLOADS[name].notes ?? []) out.push('', n);
   }
   out.push('', `| target | wanted | ${hosts.map((h) => HOST_NAMES[h]).join(' | ')} |`, `|---|---|${hosts.map(() => '---').join('|')}|`);
   for (const t of targets) {

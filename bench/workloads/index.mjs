@@ -62,6 +62,26 @@ export const WORKLOADS = {
     ],
     progress: ['allocNs', 'resetNs'],
   },
+  scope: {
+    title: 'scope: enter and leave an arena scope · ns per scope [arena.frame(), arena.scope(fn)]',
+    kind: 'micro',
+    peers: ['wasm-arena'],
+    params: () => [{ heap: 'default' }, { heap: 'fixed' }],
+    label: (p) => (p.heap === 'fixed' ? 'fixed-size heap' : 'default heap'),
+    progress: ['frameNs', 'scopeNs'],
+    metrics: [
+      ['frameNs', 'frame() + dispose()', 'ns'],
+      ['scopeNs', 'scope(fn)', 'ns'],
+      ['frameAllocNs', 'frame + alloc(16)', 'ns'],
+      ['gcEvents', 'GC events', 'events'],
+    ],
+    notes: [
+      'frame() + dispose() in try/finally is what `using f = arena.frame()` runs; scope(fn) with fn ' +
+        'made once. GC events: while 10,000,000 frames with an alloc(16) inside open and close (a quick ' +
+        'run counts 1,000,000). Default heap: growable, so where the engine has toResizableBuffer ' +
+        '(Chromium) its memory is a resizable buffer; fixed-size heap: a plain buffer everywhere.',
+    ],
+  },
   audio: {
     title: 'audio: 128-frame blocks, 4 temporary buffers each · block time [arena]',
     kind: 'long',

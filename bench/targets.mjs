@@ -176,20 +176,24 @@ export const TARGETS = [
     why: (q) =>
       `c.at(p).x += … costs ${ns(updateNs(q, 'wasm-arena-cursor'))} per particle, plain objects ` +
       `${ns(objectsNs(q, 'wasm-arena-cursor'))} in the same process, heap.f32 by hand ${ns(updateNs(q, 'wasm-arena'))}: ` +
-      "each field access re-reads the cursor's view and address and checks the bound; it would take fewer " +
-      'loads per access (e.g. an element index computed once by at())',
+      'at() checks the address and every field access compares its index with the view length; it would ' +
+      'take fewer checks per record (e.g. at() checking once that the whole record is inside the view)',
   },
   {
     what: 'SoA column update vs JS objects',
     wanted: '≤ 0.5×',
     pass: (v) => v <= 0.5,
     measure: (q) => figure(q, 'particles', 'wasm-arena-soa', 'vs:js-gc'),
-    why: (q) =>
-      `heap.soa columns cost ${ns(updateNs(q, 'wasm-arena-soa'))} per particle, plain objects ` +
-      `${ns(objectsNs(q, 'wasm-arena-soa'))} in the same process; Float32Array columns V8 saw made cost ` +
-      `${ns(updateNs(q, 'js-prealloc'))} (JS pre, ${x(updateNs(q, 'js-prealloc') / updateNs(q, 'js-gc'))} objects ` +
-      'in their own processes): the loop is the same, the columns come from getters; it would take columns ' +
-      'the engine types as well as its own arrays (plain data properties, re-set when they move)',
+    why: (q) => {
+      const pre = updateNs(q, 'js-prealloc') / updateNs(q, 'js-gc');
+      return (
+        `heap.soa columns cost ${ns(updateNs(q, 'wasm-arena-soa'))} per particle, plain objects ` +
+        `${ns(objectsNs(q, 'wasm-arena-soa'))} in the same process, Float32Array columns ${ns(updateNs(q, 'js-prealloc'))} ` +
+        `(JS pre, ${x(pre)} objects in their own processes${pre > 0.5 ? ': objects are fast in this engine' : ''}): ` +
+        'the loop is the same, but the columns come from getters (t.x), which V8 compiles less well than ' +
+        "an object's own properties; it would take columns as plain data properties, re-set when they move"
+      );
+    },
   },
   {
     what: 'ring push+pop of 128 floats (slower heap kind)',
@@ -235,7 +239,7 @@ export const TARGETS = [
       return (
         `frame() + dispose() costs ${ns(m('frameNs', DEFAULT_HEAP))}, scope(fn) ${ns(m('scopeNs', DEFAULT_HEAP))} ` +
         `on a default heap, at most ${ns(fixed)} on a fixed-size one: ` +
-        (fixed <= 30
+        (fixed <= 30 && q.result('scope', 'wasm-arena', DEFAULT_HEAP)?.extra.resizableBuffer
           ? "here the default heap's memory is a resizable buffer, whose views are slower; it would take a plain " +
             'buffer (a fixed-size heap, resizable: false) or faster resizable-buffer views in the engine'
           : "each is the arena's mark() and reset(mark), which read and check its words in memory; it would take " +

@@ -64,5 +64,8 @@ export async function run(job, ctx) {
   watch.stop();
   if (arena.used !== 0) throw new Error(`scope: ${arena.used} bytes still allocated after every scope closed`);
   metrics.gcEvents = summarize([gcEvents], 'events');
-  return { metrics, extra: { opsPerRep: n, gcScopes: ctx.scopes, gcMethod: watch.method, sink: sink & 1, ...retryInfo(reps.flat()) } };
+  // A growable, non-shared heap whose views survive growth has a resizable buffer.
+  const resizableBuffer = !heap.shared && heap.maximumBytes > heap.memory.buffer.byteLength && heap.stableViews;
+  const extra = { opsPerRep: n, gcScopes: ctx.scopes, gcMethod: watch.method, resizableBuffer, sink: sink & 1 };
+  return { metrics, extra: { ...extra, ...retryInfo(reps.flat()) } };
 }

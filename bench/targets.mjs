@@ -17,14 +17,26 @@ import { num } from './lib/format.mjs';
 const x = (v) => `${num(v)}×`;
 const ns = (v) => `${num(v)} ns`;
 
-/** Paired ratio of the wasm-arena job to a partner, or why it is missing. */
-function paired(q, workload, params, partner) {
-  const r = q.result(workload, 'wasm-arena', params);
-  if (!r) return { missing: q.failed(workload, 'wasm-arena', params) ?? 'not measured' };
+/** A metric's median from one job, or why it is missing. */
+function figure(q, workload, peer, metric, params = {}) {
+  const r = q.result(workload, peer, params);
+  if (!r) return { missing: q.failed(workload, peer, params) ?? 'not measured' };
   if (r.unavailable) return { missing: 'not in this build' };
-  const v = r.metrics[`vs:${partner}`]?.median;
+  const v = r.metrics[metric]?.median;
   return v == null ? { missing: 'not measured' } : { value: v };
 }
+
+/** Paired ratio of the wasm-arena job to a partner, or why it is missing. */
+const paired = (q, workload, params, partner) => figure(q, workload, 'wasm-arena', `vs:${partner}`, params);
+
+/** The update of 10,000 particles (particles workload): ns per particle in a job's own layout. */
+const updateNs = (q, peer) => q.med('particles', peer, 'updateNs');
+/** …and of plain objects, timed beside it in the same process. */
+const objectsNs = (q, peer) => q.med('particles', peer, 'objectsNs');
+
+const SCOPES = 10_000_000;
+const DEFAULT_HEAP = { heap: 'default' };
+const FIXED_HEAP = { heap: 'fixed' };
 
 /** The floor's ns per pair as the wasm-arena job measured it beside itself (paired). */
 function pairedFloorNs(q, params) {
@@ -156,8 +168,33 @@ export const TARGETS = [
       'either it still crosses into wasm or its JS path reads too much; it would take the cursor read and ' +
       'written through a typed view with one bounds compare, no wasm call',
   },
-  { what: 'struct cursor field update vs JS objects', wanted: '≤ 1.0×', pass: (v) => v <= 1, measure: () => later('the bench has no struct rows yet') },
-  { what: 'SoA column update vs JS objects', wanted: '≤ 0.5×', pass: (v) => v <= 0.5, measure: () => later('the bench has no struct rows yet') },
+  {
+    what: 'struct cursor field update vs JS objects',
+    wanted: '≤ 1.0×',
+    pass: (v) => v <= 1,
+    measure: (q) => figure(q, 'particles', 'wasm-arena-cursor', 'vs:js-gc'),
+    why: (q) =>
+      `c.at(p).x += … costs ${ns(updateNs(q, 'wasm-arena-cursor'))} per particle, plain objects ` +
+      `${ns(objectsNs(q, 'wasm-arena-cursor'))} in the same process, heap.f32 by hand ${ns(updateNs(q, 'wasm-arena'))}: ` +
+      'at() checks the address and every field access compares its index with the view length; it would ' +
+      'take fewer checks per record (e.g. at() checking once that the whole record is inside the view)',
+  },
+  {
+    what: 'SoA column update vs JS objects',
+    wanted: '≤ 0.5×',
+    pass: (v) => v <= 0.5,
+    measure: (q) => figure(q, 'particles', 'wasm-arena-soa', 'vs:js-gc'),
+    why: (q) => {
+      const pre = updateNs(q, 'js-prealloc') / updateNs(q, 'js-gc');
+      return (
+        `heap.soa columns cost ${ns(updateNs(q, 'wasm-arena-soa'))} per particle, plain objects ` +
+        `${ns(objectsNs(q, 'wasm-arena-soa'))} in the same process, Float32Array columns ${ns(updateNs(q, 'js-prealloc'))} ` +
+        `(JS pre, ${x(pre)} objects in their own processes${pre > 0.5 ? ': objects are fast in this engine' : ''}): ` +
+        'the loop is the same, but the columns come from getters (t.x), which V8 compiles less well than ' +
+        "an object's own properties; it would take columns as plain data properties, re-set when they move"
+      );
+    },
+  },
   {
     what: 'ring push+pop of 128 floats (slower heap kind)',
     wanted: '≤ 250 ns',
@@ -185,6 +222,44 @@ export const TARGETS = [
       return { value: r.metrics.gcEvents.median };
     },
     why: () => "a ring call leaves JS objects behind; it would take finding which (the ring's own tests count 0 in 15,000,000 calls)",
+  },
+  {
+    what: 'scope enter+exit, frame() or scope(fn)',
+    wanted: '≤ 30 ns',
+    pass: (v) => v <= 30,
+    measure: (q) => {
+      // The slower of the two forms, on a default heap (what `new Heap()` gives).
+      const f = figure(q, 'scope', 'wasm-arena', 'frameNs', DEFAULT_HEAP);
+      const s = figure(q, 'scope', 'wasm-arena', 'scopeNs', DEFAULT_HEAP);
+      return f.missing ? f : s.missing ? s : { value: Math.max(f.value, s.value) };
+    },
+    why: (q) => {
+      const m = (metric, params) => q.med('scope', 'wasm-arena', metric, params);
+      const fixed = Math.max(m('frameNs', FIXED_HEAP), m('scopeNs', FIXED_HEAP));
+      return (
+        `frame() + dispose() costs ${ns(m('frameNs', DEFAULT_HEAP))}, scope(fn) ${ns(m('scopeNs', DEFAULT_HEAP))} ` +
+        `on a default heap, at most ${ns(fixed)} on a fixed-size one: ` +
+        (fixed <= 30 && q.result('scope', 'wasm-arena', DEFAULT_HEAP)?.extra.resizableBuffer
+          ? "here the default heap's memory is a resizable buffer, whose views are slower; it would take a plain " +
+            'buffer (a fixed-size heap, resizable: false) or faster resizable-buffer views in the engine'
+          : "each is the arena's mark() and reset(mark), which read and check its words in memory; it would take " +
+            'fewer reads and checks per scope')
+      );
+    },
+  },
+  {
+    what: `scope: GC events over ${SCOPES.toLocaleString('en-US')} scopes`,
+    wanted: '0',
+    pass: (v) => v === 0,
+    measure: (q) => {
+      // The worst count of both heaps (of every round); a quick run counts fewer scopes, and says so.
+      const rs = [DEFAULT_HEAP, FIXED_HEAP].map((p) => q.result('scope', 'wasm-arena', p)).filter(Boolean);
+      if (!rs.length) return { missing: q.failed('scope', 'wasm-arena') ?? 'not measured' };
+      const v = Math.max(...rs.map((r) => r.metrics.gcEvents.max));
+      const scopes = Math.min(...rs.map((r) => r.extra.gcScopes));
+      return { value: v, shown: scopes < SCOPES ? `${num(v)} in ${num(scopes)}` : num(v) };
+    },
+    why: () => 'a frame, its dispose() or the alloc inside leaves JS objects behind; it would take finding which (a heap snapshot diff)',
   },
   { what: 'shared heap, 2 threads vs 1 thread', wanted: '≥ 1.6×', pass: (v) => v >= 1.6, measure: () => later('the bench has no threads rows yet') },
   { what: 'realtime thread alloc+free p99.9', wanted: '≤ 5 µs', pass: (v) => v <= 5, measure: () => later('the bench has no threads rows yet') },

@@ -14,15 +14,21 @@ async function widestRun() {
   const { WORKLOADS, paramsOf } = await load('../bench/workloads/index.mjs');
   const { MODES } = await load('../bench/lib/plan.mjs');
   const results: any[] = [];
-  let k = 0;
+  // k numbers the jobs of each workload on its own, so that adding a workload or a peer to one
+  // table does not change the figures the other tables are checked with.
+  const ks = new Map<string, number>();
   for (const host of ['node', 'chromium'])
     for (const [workload, w] of Object.entries<any>(WORKLOADS))
       for (const params of paramsOf(workload, MODES.full))
         for (const peer of w.peers) {
-          k++;
+          const k = (ks.get(workload) ?? 0) + 1;
+          ks.set(workload, k);
           const metrics: Record<string, unknown> = {};
-          // Alternate huge, tiny and zero figures so every cell format (ratio, own figure) shows up.
-          for (const [m, , unit] of w.metrics) metrics[m] = fig(k % 3 === 0 ? 0 : k % 3 === 1 ? 123_456_789.123 : 0.000123, unit);
+          // Alternate huge, tiny and zero figures so every cell format (ratio, own figure) shows up,
+          // each as wide as a run can print it: a share is at most 100 %, a repetition sees fewer
+          // than 100,000 GCs, and a small figure prints in six characters (0.0123, 0.0012) down to 0.001.
+          const huge = (unit: string) => (unit === '%' ? 100 : unit === 'events' ? 99_999 : 123_456_789.123);
+          for (const [m, , unit] of w.metrics) metrics[m] = fig(k % 3 === 0 ? 0 : k % 3 === 1 ? huge(unit) : 0.0123, unit);
           for (const partner of w.peers) metrics[`vs:${partner}`] = fig(12_345.6, '×');
           const base = { host, workload, peer, params, ...params };
           if (peer === 'wasm-arena' && workload === 'pool') results.push({ ...base, unavailable: 'heap.pool() is not in this build', metrics: {}, extra: {} });

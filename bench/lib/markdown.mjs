@@ -22,14 +22,17 @@ export function summaryMarkdown(rows, targets, meta) {
     if (!rs.length) continue;
     const peers = rs[0].peers.filter((p) => p !== 'wasm-arena');
     out.push('', `**${md(WORKLOADS[name].title)}**`, '');
-    out.push(`| | ${hosts.length > 1 ? ' |' : ''} wasm-arena | ${peers.map((p) => PEERS[p].name).join(' | ')} |`);
-    out.push(`|---|${hosts.length > 1 ? '---|' : ''}---:|${peers.map(() => '---:').join('|')}|`);
+    const line = (cells) => `| ${cells.join(' | ')} |`;
+    const hostCol = hosts.length > 1 ? [''] : [];
+    out.push(line(['', ...hostCol, 'wasm-arena', ...peers.map((p) => PEERS[p].name)]));
+    out.push(line(['---', ...hostCol.map(() => '---'), '---:', ...peers.map(() => '---:')]));
     for (const r of rs)
       for (const h of r.hosts) {
         const c = r.cells[h];
-        const host = hosts.length > 1 ? ` ${HOST_NAMES[h]} |` : '';
-        out.push(`| ${md(r.label)} |${host} ${md(baseCell(c['wasm-arena'], r.unit))} | ${peers.map((p) => md(ratioCell(c['wasm-arena'], c[p], r.unit))).join(' | ')} |`);
+        const host = hosts.length > 1 ? [HOST_NAMES[h]] : [];
+        out.push(line([md(r.label), ...host, md(baseCell(c['wasm-arena'], r.unit)), ...peers.map((p) => md(ratioCell(c['wasm-arena'], c[p], r.unit)))]));
       }
+    for (const n of WORKLOADS[name].notes ?? []) out.push('', n);
   }
   out.push('', `| target | wanted | ${hosts.map((h) => HOST_NAMES[h]).join(' | ')} |`, `|---|---|${hosts.map(() => '---').join('|')}|`);
   for (const t of targets) {

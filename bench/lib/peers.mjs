@@ -15,6 +15,8 @@ import { env } from './env.mjs';
 export const PEERS = {
   'wasm-arena': { name: 'wasm-arena', short: 'wasm-arena' },
   'wasm-arena-heap': { name: 'wasm-arena heap', short: 'WA heap' },
+  'wasm-arena-soa': { name: 'wasm-arena heap.soa', short: 'WA soa' },
+  'wasm-arena-cursor': { name: 'wasm-arena cursor', short: 'WA curs' },
   'js-gc': { name: 'JS GC', short: 'JS GC' },
   'js-pool': { name: 'JS pool', short: 'JS pool' },
   'js-prealloc': { name: 'JS preallocated', short: 'JS pre' },
@@ -28,6 +30,8 @@ export const PEERS = {
 export const PEER_NOTES = {
   'wasm-arena': 'this library, the path named in each table title',
   'wasm-arena-heap': "this library's heap (heap.alloc/free), where the title's path is another",
+  'wasm-arena-soa': "this library's struct-of-arrays table (heap.soa): one typed-array column per field",
+  'wasm-arena-cursor': "this library's struct cursor (Type.cursor(heap)): named fields of records in the heap",
   'js-gc': '`new` and drop the reference (the garbage collector frees)',
   'js-pool': 'a hand-written JS free list of typed arrays / objects, grown on demand',
   'js-prealloc': 'typed arrays allocated once up front and reused (careful JS, no allocation)',
@@ -87,11 +91,17 @@ export async function makeThingPool(bytes) {
   return new MemPool({ size: Math.min(Math.ceil(bytes / 8) * 8, 0xfff00000), align: 8 });
 }
 
-/** A wasm-arena Heap with room for `bytes` up front (timing runs do not measure growth). */
-export async function makeHeap(bytes, { growFromSmall = false } = {}) {
+/**
+ * A wasm-arena Heap with room for `bytes` up front (timing runs do not measure growth).
+ * `fixed`: exactly that room (whole pages, at least 1 MiB) and no more, for loops over typed
+ * views: the heap can never grow, so it never detaches a buffer (in V8 one detached ArrayBuffer
+ * makes every typed-array access in the process slower from then on), and no engine switches its
+ * memory to a resizable buffer (whose views are slower in Chromium). Past it, alloc throws.
+ */
+export async function makeHeap(bytes, { growFromSmall = false, fixed = false } = {}) {
   const { Heap } = await env.loadWasmArena();
-  const initialBytes = growFromSmall ? 65536 : Math.min(MAX_WASM_BYTES, Math.max(1 << 20, Math.ceil(bytes)));
-  return new Heap({ initialBytes, maximumBytes: MAX_WASM_BYTES });
+  const initialBytes = growFromSmall ? 65536 : Math.min(MAX_WASM_BYTES, Math.max(1 << 20, Math.ceil(bytes / 65536) * 65536));
+  return new Heap({ initialBytes, maximumBytes: fixed ? initialBytes : MAX_WASM_BYTES });
 }
 
 /**

@@ -23,7 +23,7 @@ export const MODES = {
     name: 'quick',
     // --quick skips the slowest set-up (100 000 blocks of up to 64 KiB: ~0.8 GB per peer).
     churnLive: (variant, live) => !(variant === 'wide' && live === 100_000),
-    ctx: { repMs: 8, warmMs: 25, audioBlocks: 10_000, audioWarm: 5_000, frames: 40, framesWarm: 20, footprintSteps: 5_000 },
+    ctx: { repMs: 8, warmMs: 25, audioBlocks: 10_000, audioWarm: 5_000, frames: 40, framesWarm: 20, footprintSteps: 5_000, scopes: 1_000_000 },
     microRounds: 1,
     microReps: 5,
     longRounds: 1,
@@ -34,7 +34,7 @@ export const MODES = {
   default: {
     name: 'default',
     churnLive: everyLiveSet,
-    ctx: { repMs: 25, warmMs: 80, audioBlocks: 30_000, audioWarm: 10_000, frames: 150, framesWarm: 50, footprintSteps: 50_000 },
+    ctx: { repMs: 25, warmMs: 80, audioBlocks: 30_000, audioWarm: 10_000, frames: 150, framesWarm: 50, footprintSteps: 50_000, scopes: 10_000_000 },
     microRounds: 1,
     microReps: 5,
     longRounds: 1,
@@ -47,7 +47,7 @@ export const MODES = {
   full: {
     name: 'full',
     churnLive: everyLiveSet,
-    ctx: { repMs: 100, warmMs: 300, audioBlocks: 200_000, audioWarm: 40_000, frames: 2000, framesWarm: 200, footprintSteps: 200_000 },
+    ctx: { repMs: 100, warmMs: 300, audioBlocks: 200_000, audioWarm: 40_000, frames: 2000, framesWarm: 200, footprintSteps: 200_000, scopes: 10_000_000 },
     microRounds: 3,
     microReps: 2,
     longRounds: 5,

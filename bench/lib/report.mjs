@@ -180,6 +180,7 @@ function figureTable(rows, hosts) {
       )
       .join('\n');
     html.push(`<div class="scroll"><table class="cmp"><thead>${head}</thead><tbody>${body}</tbody></table></div>`);
+    for (const n of WORKLOADS[name].notes ?? []) html.push(`<p class="why">${esc(n)}</p>`);
   }
   return html.join('\n');
 }

@@ -102,6 +102,7 @@ export function printSummary(rows, targets, meta) {
     out.push(wrapText(WORKLOADS[name].title));
     out.push(workloadTable(rs, hosts));
     for (const n of unavailableNotes(rs)) out.push(`n/a: ${n}`);
+    for (const n of WORKLOADS[name].notes ?? []) out.push(wrapText(n));
     for (const [h, n] of Object.entries(WORKLOADS[name].hostNotes ?? {})) if (hosts.includes(h)) out.push(wrapText(`${HOST_NAMES[h]}: ${n}`));
   }
   out.push('');

@@ -17,6 +17,7 @@
 //   label     (params) → row label prefix
 //   metrics   [metric, row label, unit]: one table row each
 //   browser   false, or a sentence why it runs in Node only
+//   notes     sentences printed under the table (what its rows measure)
 //   hostNotes host → a sentence printed under the table when that host ran
 //   progress  metrics shown on the job's progress line (default: the first)
 
@@ -61,6 +62,26 @@ export const WORKLOADS = {
     ],
     progress: ['allocNs', 'resetNs'],
   },
+  scope: {
+    title: 'scope: enter and leave an arena scope · ns per scope [arena.frame(), arena.scope(fn)]',
+    kind: 'micro',
+    peers: ['wasm-arena'],
+    params: () => [{ heap: 'default' }, { heap: 'fixed' }],
+    label: (p) => (p.heap === 'fixed' ? 'fixed-size heap' : 'default heap'),
+    progress: ['frameNs', 'scopeNs'],
+    metrics: [
+      ['frameNs', 'frame() + dispose()', 'ns'],
+      ['scopeNs', 'scope(fn)', 'ns'],
+      ['frameAllocNs', 'frame + alloc(16)', 'ns'],
+      ['gcEvents', 'GC events', 'events'],
+    ],
+    notes: [
+      'frame() + dispose() in try/finally is what `using f = arena.frame()` runs; scope(fn) with fn ' +
+        'made once. GC events: while 10,000,000 frames with an alloc(16) inside open and close (a quick ' +
+        'run counts 1,000,000). Default heap: growable, so where the engine has toResizableBuffer ' +
+        '(Chromium) its memory is a resizable buffer; fixed-size heap: a plain buffer everywhere.',
+    ],
+  },
   audio: {
     title: 'audio: 128-frame blocks, 4 temporary buffers each · block time [arena]',
     kind: 'long',
@@ -79,10 +100,10 @@ export const WORKLOADS = {
     hostNotes: { chromium: 'block times under 5 µs read 0 µs: the timer of an isolated page moves in 5 µs steps' },
   },
   particles: {
-    title: 'particles: 2,000 spawned per frame, ~50,000 live · frame time [heap]',
+    title: 'particles: 2,000 spawned per frame, ~50,000 live · frame time; update: 10,000 moved, none spawned · ns per particle [heap, soa, cursor]',
     kind: 'long',
-    peers: ['wasm-arena', 'js-gc', 'js-pool', 'js-prealloc', 'as-tlsf'],
-    progress: ['p50', 'p99'],
+    peers: ['wasm-arena', 'wasm-arena-soa', 'wasm-arena-cursor', 'js-gc', 'js-pool', 'js-prealloc', 'as-tlsf'],
+    progress: ['p50', 'p99', 'updateNs', 'vs:js-gc'],
     metrics: [
       ['p50', 'p50', 'ms'],
       ['p99', 'p99', 'ms'],
@@ -90,6 +111,16 @@ export const WORKLOADS = {
       ['gcEvents', 'GC events', 'events'],
       ['gcMs', 'GC time', 'ms'],
       ['gcLongestMs', 'longest GC', 'ms'],
+      ['updateNs', 'update', 'ns'],
+      ['vs:js-gc', '÷ objects', '×'],
+    ],
+    notes: [
+      'update: gravity and motion over 10,000 particles, nothing allocated: heap.f32 by hand (wasm-arena) ' +
+        'and a cursor over records side by side in one block, heap.soa columns, Float32Array columns ' +
+        '(JS pre), plain objects made in one go (JS GC: their best case). ÷ objects: the same update of ' +
+        'plain objects timed in the same process, alternating repetitions (the struct targets). ' +
+        "wasm-arena's heaps here are fixed-size: they never grow, so no buffer is detached (which slows " +
+        'every typed-array access in V8) and none becomes a resizable buffer.',
     ],
   },
   ring: {

@@ -3,11 +3,28 @@
 // the allocator peers give each particle a 20-byte block (x, y, vx, vy, life as f32) addressed
 // through a whole-memory Float32Array, and keep a Uint32Array of live pointers. Same seeded spawn
 // sequence for all, so the end state (checksum) must agree.
+//
+// wasm-arena runs it three ways, a column each: 'wasm-arena' (heap blocks through heap.f32 by
+// hand, as above), 'wasm-arena-soa' (one heap.soa table: add per spawn, swap-remove per retire,
+// loops over the columns) and 'wasm-arena-cursor' (heap blocks read and written through one
+// struct cursor).
+//
+// After the frames, most jobs also time the bare update of UPDATE_N particles (gravity and
+// motion; nothing spawned or retired) in their own layout; wasm-arena's three jobs time it
+// alternating repetition by repetition with plain JS objects in the same process, which gives the
+// paired ratios of the struct targets (particles-update.mjs).
+//
+// wasm-arena's heaps here are fixed-size with room for the most particles (makeHeap `fixed`):
+// they cannot grow, so no buffer is ever detached in the process (V8 makes every typed-array
+// access slower after one detach: 1.5–2.5× on these loops in Node 20), and no engine switches
+// them to a resizable buffer (slower views in Chromium). The three columns differ only in how
+// the code reaches the same memory.
 
 import { env } from '../lib/env.mjs';
 import { makeHeap } from '../lib/peers.mjs';
 import { Rng } from '../lib/prng.mjs';
 import { summarize, percentiles, medianRep, gcFigures } from '../lib/stats.mjs';
+import { Particle, particleType, measureUpdate } from './particles-update.mjs';
 
 const SPAWN = 2000; // per frame
 const LIFE_MIN = 10;
@@ -17,26 +34,13 @@ const DT = 1 / 60;
 const G = -9.81;
 const PBYTES = 20;
 const PRIME_STEPS = 64; // enough calls for V8 to allocate feedback (it does so lazily) and record it
-
-class Particle {
-  constructor(x, y, vx, vy, life) {
-    this.x = x;
-    this.y = y;
-    this.vx = vx;
-    this.vy = vy;
-    this.life = life;
-  }
-}
+// Room for the most particles ever live: CAP blocks of 32 bytes (20 + header, rounded) are 2.6 MiB.
+const HEAP_BYTES = 4 << 20;
 
 /**
  * Builds the system for a peer: `spawn(rng)` then `step()` is one frame; `checksum()` sums the
- * live positions; `prime()` steps pairs of particles, one dying at once, one surviving a step.
- *
- * Why prime: the first frames have no particle old enough to retire, so the step loop, replaced
- * on the stack by optimised code during frame 1, has no type feedback for its retire branch. On
- * Node 20 that optimised loop was re-entered and deoptimised again and again, and code running
- * deoptimised boxes its doubles: garbage (GC events) billed to the allocator. A few cheap steps
- * in which particles both retire and live on give every branch its feedback first.
+ * live positions; `add(life)` adds one particle (fields 0.25, position 0.5 for objects) and
+ * `clear()` retires them all, for prime().
  */
 async function makeSystem(peer) {
   if (peer === 'js-gc' || peer === 'js-pool') {
@@ -79,11 +83,10 @@ async function makeSystem(peer) {
         }
         live.length = n;
       },
-      prime() {
-        for (let k = 0; k < PRIME_STEPS; k++) {
-          live.push(new Particle(0.5, 0.5, 0.25, 0.25, 1), new Particle(0.5, 0.5, 0.25, 0.25, 2));
-          sys.step();
-        }
+      add(life) {
+        live.push(new Particle(0.5, 0.5, 0.25, 0.25, life));
+      },
+      clear() {
         live.length = 0;
         spare.length = 0;
       },
@@ -96,6 +99,7 @@ async function makeSystem(peer) {
     return sys;
   }
   if (peer === 'js-prealloc') return preallocated();
+  if (peer === 'wasm-arena-soa') return soaSystem(await makeHeap(HEAP_BYTES, { fixed: true }));
   let alloc, free, mem;
   if (peer === 'as-tlsf') {
     const ex = await env.loadPeer('tlsf');
@@ -103,11 +107,12 @@ async function makeSystem(peer) {
     free = (p) => ex.free(p);
     let f = new Float32Array(ex.memory.buffer);
     mem = () => (f.length === 0 ? (f = new Float32Array(ex.memory.buffer)) : f);
-  } else if (peer === 'wasm-arena') {
-    const heap = await makeHeap(4 << 20);
+  } else if (peer === 'wasm-arena' || peer === 'wasm-arena-cursor') {
+    const heap = await makeHeap(HEAP_BYTES, { fixed: true });
     alloc = (n) => heap.alloc(n);
     free = (p) => heap.free(p);
     mem = () => heap.f32;
+    if (peer === 'wasm-arena-cursor') return cursorSystem(particleType((await env.loadWasmArena()).struct).cursor(heap), alloc, free);
   } else throw new Error(`particles: no ${peer} variant`);
   const live = new Uint32Array(CAP);
   let n = 0;
@@ -143,26 +148,141 @@ async function makeSystem(peer) {
         } else i = i + 1;
       }
     },
-    prime() {
-      for (let k = 0; k < PRIME_STEPS; k++) {
-        for (let life = 1; life <= 2; life++) {
-          const p = alloc(PBYTES);
-          mem().fill(0.25, p >>> 2, (p >>> 2) + 4);
-          mem()[(p >>> 2) + 4] = life;
-          live[n] = p;
-          n = n + 1;
-        }
-        sys.step();
-      }
-      while (n > 0) {
-        n = n - 1;
-        free(live[n]);
-      }
+    add(life) {
+      const p = alloc(PBYTES);
+      mem().fill(0.25, p >>> 2, (p >>> 2) + 4);
+      mem()[(p >>> 2) + 4] = life;
+      live[n] = p;
+      n = n + 1;
+    },
+    clear() {
+      while (n > 0) free(live[--n]);
     },
     checksum() {
       const f = mem();
       let s = 0;
       for (let i = 0; i < n; i++) s += f[live[i] >>> 2] + f[(live[i] >>> 2) + 1];
+      return s;
+    },
+  };
+  return sys;
+}
+
+/**
+ * Steps pairs of particles, one dying at once, one surviving a step, then retires them all.
+ *
+ * Why: the first frames have no particle old enough to retire, so the step loop, replaced
+ * on the stack by optimised code during frame 1, has no type feedback for its retire branch. On
+ * Node 20 that optimised loop was re-entered and deoptimised again and again, and code running
+ * deoptimised boxes its doubles: garbage (GC events) billed to the allocator. A few cheap steps
+ * in which particles both retire and live on give every branch its feedback first.
+ */
+function prime(sys) {
+  for (let k = 0; k < PRIME_STEPS; k++) {
+    sys.add(1);
+    sys.add(2);
+    sys.step();
+  }
+  sys.clear();
+}
+
+/** Particles in one SoA table: add() per spawn, remove() (the last row moves in) per retire. */
+async function soaSystem(heap) {
+  const { struct } = await env.loadWasmArena();
+  const t = heap.soa(particleType(struct), CAP); // CAP rows up front: the columns never move
+  const sys = {
+    spawn(rng) {
+      let { x, y, vx, vy, life } = t;
+      let v = t.version;
+      for (let s = 0; s < SPAWN; s++) {
+        const r = t.add();
+        if (t.version !== v) ({ x, y, vx, vy, life, version: v } = t); // the table grew: new columns
+        x[r] = rng.float();
+        y[r] = rng.float();
+        vx[r] = rng.float() - 0.5;
+        vy[r] = rng.float() * 4;
+        life[r] = LIFE_MIN + (rng.next() % LIFE_SPAN);
+      }
+    },
+    step() {
+      const { x, y, vx, vy, life } = t; // remove() moves rows, never the columns
+      let n = t.length;
+      for (let i = 0; i < n; ) {
+        vy[i] += G * DT;
+        x[i] += vx[i] * DT;
+        y[i] += vy[i] * DT;
+        const l = life[i] - 1;
+        life[i] = l;
+        if (l <= 0) {
+          t.remove(i); // the last row moves into i: look at i again
+          n = n - 1;
+        } else i = i + 1;
+      }
+    },
+    add(life) {
+      const r = t.add();
+      t.x[r] = t.y[r] = t.vx[r] = t.vy[r] = 0.25;
+      t.life[r] = life;
+    },
+    clear() {
+      t.clear();
+    },
+    checksum() {
+      const { x, y } = t;
+      let s = 0;
+      for (let i = 0; i < t.length; i++) s += x[i] + y[i];
+      return s;
+    },
+  };
+  return sys;
+}
+
+/** Particles in heap blocks, as the 'wasm-arena' peer's, read and written through one cursor. */
+function cursorSystem(c, alloc, free) {
+  const live = new Uint32Array(CAP);
+  let n = 0;
+  const sys = {
+    spawn(rng) {
+      for (let s = 0; s < SPAWN; s++) {
+        const p = alloc(PBYTES);
+        c.at(p);
+        c.x = rng.float();
+        c.y = rng.float();
+        c.vx = rng.float() - 0.5;
+        c.vy = rng.float() * 4;
+        c.life = LIFE_MIN + (rng.next() % LIFE_SPAN);
+        live[n] = p;
+        n = n + 1;
+      }
+    },
+    step() {
+      for (let i = 0; i < n; ) {
+        const p = live[i];
+        c.at(p).vy += G * DT;
+        c.x += c.vx * DT;
+        c.y += c.vy * DT;
+        const life = c.life - 1;
+        c.life = life;
+        if (life <= 0) {
+          n = n - 1;
+          live[i] = live[n];
+          free(p);
+        } else i = i + 1;
+      }
+    },
+    add(life) {
+      const p = alloc(PBYTES);
+      c.at(p).x = c.y = c.vx = c.vy = 0.25;
+      c.life = life;
+      live[n] = p;
+      n = n + 1;
+    },
+    clear() {
+      while (n > 0) free(live[--n]);
+    },
+    checksum() {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += c.at(live[i]).x + c.y;
       return s;
     },
   };
@@ -209,15 +329,12 @@ function preallocated() {
         } else i = i + 1;
       }
     },
-    prime() {
-      for (let k = 0; k < PRIME_STEPS; k++) {
-        for (let life = 1; life <= 2; life++) {
-          x[n] = y[n] = vx[n] = vy[n] = 0.25;
-          lifeOf[n] = life;
-          n = n + 1;
-        }
-        sys.step();
-      }
+    add(life) {
+      x[n] = y[n] = vx[n] = vy[n] = 0.25;
+      lifeOf[n] = life;
+      n = n + 1;
+    },
+    clear() {
       n = 0;
     },
     checksum() {
@@ -232,7 +349,7 @@ function preallocated() {
 export async function run(job, ctx) {
   const sys = await makeSystem(job.peer);
   const rng = new Rng(7);
-  sys.prime();
+  prime(sys);
   for (let i = 0; i < ctx.framesWarm; i++) {
     sys.spawn(rng);
     sys.step();
@@ -257,6 +374,7 @@ export async function run(job, ctx) {
     reps.push({ ...percentiles(dt), gc: gcFigures(evs), wallMs: t[frames] - t[0], gcTimeline: evs.map(([s, d]) => [(s - t[0]) / 1000, d]) });
   }
   watch.stop();
+  const update = await measureUpdate(job.peer, ctx);
   const pick = (f) => reps.map(f);
   const ms = (f) => summarize(pick(f), 'ms');
   // The rep whose GC time is the median one supplies the GC timeline.
@@ -269,7 +387,11 @@ export async function run(job, ctx) {
       gcEvents: summarize(pick((r) => r.gc.count), 'events'),
       gcMs: ms((r) => r.gc.totalMs),
       gcLongestMs: ms((r) => r.gc.longestMs),
+      ...update?.metrics,
     },
-    extra: { frames, spawnPerFrame: SPAWN, checksum: sys.checksum(), gcTimeline: mid.gcTimeline, timelineMs: mid.wallMs, gcMethod: watch.method },
+    extra: {
+      frames, spawnPerFrame: SPAWN, checksum: sys.checksum(), gcTimeline: mid.gcTimeline, timelineMs: mid.wallMs, gcMethod: watch.method,
+      ...update?.extra,
+    },
   };
 }

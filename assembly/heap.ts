@@ -20,6 +20,7 @@ import {
 import { classOf, listed, headOK, link, unlink, search, BITMAP_FAULT } from "./freelist";
 import { poison, poisonIntact, writeCanary, canaryIntact, writeTrailer } from "./debug";
 import { flushAll } from "./cache";
+import { catchUp } from "./lock";
 
 // ── Sizes and counters ──────────────────────────────────────────────────────────────────────────
 
@@ -195,14 +196,14 @@ function hold(b: u32, size: u32, tags: u32, kind: u32): u32 {
 
 /**
  * A listed free block of at least `need` bytes, or 0: out of memory (E_OOM recorded) or damage
- * (E_CORRUPT recorded). Before growing memory, the caller's own cache is flushed: blocks parked
- * there may merge into what is needed.
+ * (E_CORRUPT recorded). Before growing memory, the caller's own cache is flushed (unless
+ * `flushFirst` is false: prefill): blocks parked there may merge into what is needed.
  */
-export function find(need: u32): u32 {
+export function find(need: u32, flushFirst: bool = true): u32 {
   let b = search(need);
   if (!b) {
-    if (flushAll()) return 0;
-    b = search(need);
+    if (flushFirst && flushAll()) return 0;
+    if (flushFirst) b = search(need);
     if (!b) {
       if (!grow(need)) return 0;
       b = search(need);
@@ -299,7 +300,13 @@ function grow(need: u32): bool {
  */
 export function validate(u: u32, kind: u32): u32 {
   const b = u - HEADER;
-  if ((u & (GRANULE - 1)) || u < heapStart() + HEADER || b >= tailOf()) return fault(E_RANGE, u, 0);
+  if ((u & (GRANULE - 1)) || u < heapStart() + HEADER) return fault(E_RANGE, u, 0);
+  if (b >= tailOf()) {
+    // Shared: another thread may have grown the heap (and handed us a block in the new memory)
+    // before this instance saw the new size.
+    catchUp();
+    if (b >= tailOf()) return fault(E_RANGE, u, 0);
+  }
   const k = kindOf(b);
   if (k == kind && !(blockAt(b).info & FREE)) {
     if (DEBUG && !canaryIntact(b, sizeOf(b))) return E_CORRUPT;

@@ -8,17 +8,17 @@
 import {
   Root, ROOT, HEAP_MAGIC, ROOT_SIZE, MAX_PAGES, HEADER, GRANULE, OVERHEAD, KIND_USER, KIND_FREE,
   KIND_STALE, KIND_CACHED, KIND_COUNT, BUILD_DEBUG, BUILD_SHARED, BUILD_PROFILE, GOLDEN,
-  OK, E_ARGUMENT, E_OOM, E_BUSY, C_ROOT,
+  OK, E_ARGUMENT, E_OOM, E_BUSY, C_ROOT, C_LOCK,
 } from "./layout";
 import {
-  heapStart, enter, setIdentity, setHeader, root, tailOf, fault, sizeOf,
+  heapStart, enter, setIdentity, setHeader, root, tailOf, fault, sizeOf, cacheAt,
 } from "./block";
 import {
   blockSizeFor, allocBlock, allocAligned, validate, freeBlock, resize, checkRequest, usable,
   canRelease, doRelease,
 } from "./heap";
-import { openCache, closeCache, refill as refillBin, flush as flushBin, flushAll } from "./cache";
-import { lock, unlock } from "./lock";
+import { openCache, closeCache, refill as refillBin, prefill as prefillBin, flush as flushBin, flushAll, defer } from "./cache";
+import { lock, unlock, catchUp, setBareFlags } from "./lock";
 
 // @ts-ignore: decorator
 @inline const BUILD: u32 = (DEBUG ? BUILD_DEBUG : 0) | (SHARED ? BUILD_SHARED : 0) | (PROFILE ? BUILD_PROFILE : 0);
@@ -92,6 +92,8 @@ export function attach(flags: u32): u32 {
       r.maxPages < <u32>memory.size() || r.overhead != OVERHEAD) return C_ROOT;
   if (r.build != BUILD) return E_ARGUMENT;
   setIdentity(r.secret, r.maxPages);
+  catchUp();
+  setBareFlags(flags);
   if (!lock()) return E_BUSY;
   const c = openCache(flags);
   unlock();
@@ -101,7 +103,7 @@ export function attach(flags: u32): u32 {
 /** Flushes cache `c` and leaves it for the next attach. */
 export function detach(c: u32): u32 {
   enter(c);
-  if (!lock()) return fault(E_BUSY, 0, 0);
+  if (!lock()) return E_BUSY;
   const code = closeCache();
   unlock();
   return code;
@@ -115,23 +117,26 @@ export function alloc(c: u32, size: u32, align: u32, kind: u32): u32 {
     return 0;
   }
   if (checkRequest(size, align)) return 0;
-  if (!lock()) {
-    fault(E_BUSY, 0, size);
-    return 0;
-  }
+  if (!lock()) return 0;
   const need = blockSizeFor(size);
   const u = align > GRANULE ? allocAligned(need, align, kind) : allocBlock(need, kind);
   unlock();
   return u;
 }
 
-/** Frees the block of `kind` at user pointer `u`; OK or a status code (nothing changed then). */
+/**
+ * Frees the block of `kind` at user pointer `u`; OK or a status code (nothing changed then).
+ * Shared build: a realtime cache that finds the lock taken parks the block on its deferred list
+ * (OK); the next call of this cache that takes the lock returns it to the free lists.
+ */
 export function free(c: u32, u: u32, kind: u32): u32 {
   enter(c);
   const v = validate(u, kind);
   if (v) return v;
-  if (!lock()) return fault(E_BUSY, u, 0);
-  const code = freeBlock(u - HEADER);
+  if (!lock()) return cacheAt(c).faultInfo == C_LOCK ? E_BUSY : defer(u - HEADER);
+  // Validated again under the lock: the same block freed by two threads at once is one free
+  // and one double free, never two.
+  const code = SHARED ? validate(u, kind) || freeBlock(u - HEADER) : freeBlock(u - HEADER);
   unlock();
   return code;
 }
@@ -143,11 +148,8 @@ export function free(c: u32, u: u32, kind: u32): u32 {
 export function realloc(c: u32, u: u32, size: u32, align: u32): u32 {
   enter(c);
   if (validate(u, KIND_USER) || checkRequest(size, align)) return 0;
-  if (!lock()) {
-    fault(E_BUSY, u, size);
-    return 0;
-  }
-  const p = resize(u - HEADER, blockSizeFor(size), align < GRANULE ? GRANULE : align, size);
+  if (!lock()) return 0;
+  const p = SHARED && validate(u, KIND_USER) ? 0 : resize(u - HEADER, blockSizeFor(size), align < GRANULE ? GRANULE : align, size);
   unlock();
   return p;
 }
@@ -161,7 +163,7 @@ export function usableSize(c: u32, u: u32): u32 {
 /** Fills bin `cls` of cache `c` from the free lists (see cache.ts). */
 export function refill(c: u32, cls: u32): u32 {
   enter(c);
-  if (!lock()) return fault(E_BUSY, 0, cls);
+  if (!lock()) return E_BUSY;
   const code = refillBin(cls);
   unlock();
   return code;
@@ -170,16 +172,28 @@ export function refill(c: u32, cls: u32): u32 {
 /** Returns blocks of bin `cls` of cache `c` to the free lists until `keep` are left. */
 export function flush(c: u32, cls: u32, keep: u32): u32 {
   enter(c);
-  if (!lock()) return fault(E_BUSY, 0, cls);
+  if (!lock()) return E_BUSY;
   const code = flushBin(cls, keep);
   unlock();
   return code;
 }
 
-/** Returns every block of cache `c` to the free lists. */
+/**
+ * Raises the limit of bin `cls` of cache `c` to `count` blocks and fills it that far (see
+ * cache.ts), so that a thread that must not wait later finds them there.
+ */
+export function prefill(c: u32, cls: u32, count: u32): u32 {
+  enter(c);
+  if (!lock()) return E_BUSY;
+  const code = prefillBin(cls, count);
+  unlock();
+  return code;
+}
+
+/** Returns every block of cache `c` (its bins and deferred frees) to the free lists. */
 export function trim(c: u32): u32 {
   enter(c);
-  if (!lock()) return fault(E_BUSY, 0, 0);
+  if (!lock()) return E_BUSY;
   const code = flushAll();
   unlock();
   return code;

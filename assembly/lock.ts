@@ -1,44 +1,135 @@
 // The heap's lock (shared build only; the other builds compile it away).
 //
 // Only the slow paths take it: refills and flushes of a cache, allocations the caches do not
-// serve, frees of large blocks, growth, stats. The JavaScript fast paths never do. It is a futex
-// mutex ("Futexes Are Tricky", mutex 2): 0 free, 1 taken, 2 taken with sleepers. A thread that may
-// block (a Worker, Node's threads) spins briefly, then sleeps in memory.atomic.wait32; a thread
-// that may not (a browser's main thread) keeps spinning; a realtime cache (an AudioWorklet) tries
-// a bounded number of times and gives up: its caller then returns 0 or defers the free.
+// serve, frees of large blocks, growth, walks (check()). The JavaScript fast paths never do. It is
+// a futex mutex ("Futexes Are Tricky", mutex 2): 0 free, 1 taken, 2 taken with sleepers. Every
+// thread first spins LOCK_SPINS times. Then a realtime cache (an AudioWorklet) gives up: its
+// caller returns 0 or defers the free, and nothing waited. A thread that may block (a Worker,
+// Node's threads) sleeps in memory.atomic.wait32; one that may not (a browser's main thread) keeps
+// spinning. Both give up with E_BUSY / C_LOCK once nobody has released the lock for the cache's
+// timeout (see layout.ts, LOCK_*): a thread that died holding it cannot hang the others forever.
+//
+// What the lock guards: the root's counters, the free lists and bitmaps, the cache registry, and
+// every block's FREE state and size. What it does not: the tag of a held block (only the thread
+// that holds the block, or whose cache holds it, rewrites it: USER ⇄ CACHED) and the words of a
+// cache (only its own thread writes them). See layout.ts, Block and Cache.
+//
+// After taking the lock a thread catches up with what others did under it: when the heap grew,
+// `memory.grow(0)` makes the engine refresh this instance's view of the memory's size (V8 may
+// report another thread's growth late otherwise), and this cache's deferred frees go back.
 
-import { Root, ROOT, ROOT_LOCK, CACHE_REALTIME, CACHE_CAN_WAIT } from "./layout";
-import { cacheAt, current } from "./block";
+import { Root, ROOT, ROOT_LOCK, ROOT_EPOCH, CACHE_REALTIME, CACHE_CAN_WAIT, E_BUSY, C_LOCK,
+  LOCK_SPINS, LOCK_SLICE_MS, LOCK_SPINS_PER_MS, LOCK_TIMEOUT_MS } from "./layout";
+import { cacheAt, current, fault } from "./block";
+import { drainDeferred } from "./cache";
 
 // @ts-ignore: decorator
 @inline const LOCK: u32 = ROOT + ROOT_LOCK;
-/** Tries before a thread that may sleep goes to sleep, or a realtime thread gives up. */
 // @ts-ignore: decorator
-@inline const SPINS: u32 = 256;
+@inline const EPOCH: u32 = ROOT + ROOT_EPOCH;
 
-/** Takes the lock; false when the caller is realtime and the lock stayed taken. */
+/** The heap's generation this instance has caught up with (per instance: per thread). */
+let gGeneration: u32 = 0;
+/** How attach() (which has no cache yet) waits: this thread's CACHE_CAN_WAIT, never realtime. */
+let gBareFlags: u32 = 0;
+
+/** attach(): the flags of the cache to be, for the lock it takes before the cache exists. */
+export function setBareFlags(flags: u32): void {
+  gBareFlags = flags & ~CACHE_REALTIME;
+}
+
+/**
+ * Takes the lock; false when it could not (E_BUSY recorded: a realtime caller and a taken lock,
+ * or, with C_LOCK, a lock nobody released for the caller's timeout).
+ */
 // @ts-ignore: decorator
 @inline export function lock(): bool {
   if (!SHARED) return true;
-  return atomic.cmpxchg<u32>(LOCK, 0, 1) == 0 || lockSlow();
+  if (atomic.cmpxchg<u32>(LOCK, 0, 1) != 0 && !lockSlow()) return false;
+  caughtUp();
+  return true;
 }
 
 export function unlock(): void {
   if (!SHARED) return;
+  atomic.store<u32>(EPOCH, atomic.load<u32>(EPOCH) + 1);
   if (atomic.xchg<u32>(LOCK, 0) == 2) atomic.notify(LOCK, 1);
+}
+
+/**
+ * Makes this instance see the memory as it is now: after another thread grew it, the engine may
+ * still report the old size to this instance until `memory.grow(0)` refreshes it. Called under
+ * the lock, and before trusting a bound outside it (validate).
+ */
+export function catchUp(): void {
+  if (!SHARED) return;
+  const g = atomic.load<u32>(ROOT + offsetof<Root>("generation"));
+  if (g != gGeneration) {
+    memory.grow(0);
+    gGeneration = g;
+  }
+}
+
+/** Under the lock: the memory's current size, and this cache's deferred frees returned. */
+function caughtUp(): void {
+  catchUp();
+  const c = current();
+  if (c && cacheAt(c).deferred) drainDeferred();
 }
 
 function lockSlow(): bool {
   atomic.add<u32>(ROOT + offsetof<Root>("contended"), 1);
-  const flags = cacheAt(current()).flags;
-  for (let i: u32 = 0; i < SPINS; i++) {
+  const c = current();
+  const cache = cacheAt(c);
+  // attach() takes the lock before its cache exists: it counts nothing, and it waits or spins
+  // (a setup step: even a realtime thread may spin there, boundedly).
+  if (c) cache.contended++;
+  for (let i: u32 = 0; i < LOCK_SPINS; i++) {
     if (atomic.load<u32>(LOCK) == 0 && atomic.cmpxchg<u32>(LOCK, 0, 1) == 0) return true;
   }
-  if (flags & CACHE_REALTIME) return false;
+  const flags = c ? cache.flags : gBareFlags;
+  if (flags & CACHE_REALTIME) {
+    if (c) cache.busy++;
+    fault(E_BUSY, 0, 0);
+    return false;
+  }
+  if (c) cache.waits++;
+  const timeout: u32 = c ? cache.timeout : LOCK_TIMEOUT_MS;
+  let epoch = atomic.load<u32>(EPOCH);
+  // Milliseconds (or their spin equivalent) since the last unlock anyone made.
+  let idle: u32 = 0;
   if (flags & CACHE_CAN_WAIT) {
-    while (atomic.xchg<u32>(LOCK, 2) != 0) memory.atomic.wait32(LOCK, 2, -1);
+    const slice: u32 = timeout && timeout < LOCK_SLICE_MS ? timeout : LOCK_SLICE_MS;
+    while (atomic.xchg<u32>(LOCK, 2) != 0) {
+      const woke = memory.atomic.wait32(LOCK, 2, <i64>slice * 1000000);
+      const now = atomic.load<u32>(EPOCH);
+      if (now != epoch) {
+        epoch = now;
+        idle = 0;
+      } else if (woke == 2 && timeout && (idle += slice) >= timeout) {
+        return stuck();
+      }
+    }
     return true;
   }
-  while (atomic.cmpxchg<u32>(LOCK, 0, 1) != 0) {}
+  let spins: u32 = 0;
+  while (atomic.load<u32>(LOCK) != 0 || atomic.cmpxchg<u32>(LOCK, 0, 1) != 0) {
+    if (++spins == LOCK_SPINS_PER_MS) {
+      spins = 0;
+      const now = atomic.load<u32>(EPOCH);
+      if (now != epoch) {
+        epoch = now;
+        idle = 0;
+      } else if (timeout && ++idle >= timeout) {
+        return stuck();
+      }
+    }
+  }
   return true;
+}
+
+/** The lock stayed taken with no unlock by anyone for the caller's timeout. */
+function stuck(): bool {
+  fault(E_BUSY, 0, C_LOCK);
+  return false;
 }

@@ -11,11 +11,11 @@ import {
   FREE, LEFTFREE, TAGS, HEADER, GRANULE, MIN_BLOCK, MAX_REQUEST, MAX_ALIGN, SL_BITS, SMALL_LIMIT,
   OVERHEAD, CANARY, KIND_USER, KIND_FREE, KIND_STALE, KIND_CACHED, KIND_COUNT,
   OK, E_OOM, E_NOT_A_BLOCK, E_DOUBLE_FREE, E_KIND, E_RANGE, E_ARGUMENT, E_CORRUPT,
-  C_HEADER, C_NEIGHBOUR, C_POISON, POISON32,
+  C_HEADER, C_NEIGHBOUR, C_POISON, POISON32, CACHE_REALTIME,
 } from "./layout";
 import {
   heapStart, blockAt, sizeOf, kindOf, isKind, tagOf, setHeader, inHeap, tailOf, root, fault,
-  corrupt, maxPages, msb,
+  corrupt, maxPages, msb, current, cacheAt,
 } from "./block";
 import { classOf, listed, headOK, link, unlink, search, BITMAP_FAULT } from "./freelist";
 import { poison, poisonIntact, writeCanary, canaryIntact, writeTrailer } from "./debug";
@@ -196,12 +196,14 @@ function hold(b: u32, size: u32, tags: u32, kind: u32): u32 {
 
 /**
  * A listed free block of at least `need` bytes, or 0: out of memory (E_OOM recorded) or damage
- * (E_CORRUPT recorded). Before growing memory, the caller's own cache is flushed (unless
- * `flushFirst` is false: prefill): blocks parked there may merge into what is needed.
+ * (E_CORRUPT recorded). Before growing memory, the caller's own cache is flushed: blocks parked
+ * there may merge into what is needed. Not when `flushFirst` is false (prefill), nor for a
+ * realtime cache: its bins are its reserve for the times it cannot get the lock.
  */
 export function find(need: u32, flushFirst: bool = true): u32 {
   let b = search(need);
   if (!b) {
+    if (SHARED && current() && (cacheAt(current()).flags & CACHE_REALTIME)) flushFirst = false;
     if (flushFirst && flushAll()) return 0;
     if (flushFirst) b = search(need);
     if (!b) {

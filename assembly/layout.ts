@@ -359,8 +359,8 @@
 // @ts-ignore: decorator
 @inline export const CACHE_CAN_WAIT: u32 = 2;
 
-// The lock (shared build). Every thread first spins LOCK_SPINS times. Then a realtime cache gives
-// up (E_BUSY); a thread that may wait sleeps in slices of at most LOCK_SLICE_MS; one that may not
+// The lock (shared build). Every thread first spins LOCK_SPINS times (a realtime cache only
+// LOCK_REALTIME_SPINS times: well under a microsecond). Then a realtime cache gives up (E_BUSY); a thread that may wait sleeps in slices of at most LOCK_SLICE_MS; one that may not
 // keeps spinning. A waiting or spinning thread gives up too (E_BUSY with faultInfo C_LOCK: a
 // HeapError "the lock was held too long") once the lock has stayed taken, with no unlock by
 // anyone, for Cache.timeout milliseconds (spinners count LOCK_SPINS_PER_MS spins as a
@@ -368,6 +368,8 @@
 // heap call) cannot hang the others forever.
 // @ts-ignore: decorator
 @inline export const LOCK_SPINS: u32 = 256;
+// @ts-ignore: decorator
+@inline export const LOCK_REALTIME_SPINS: u32 = 16;
 // @ts-ignore: decorator
 @inline export const LOCK_SLICE_MS: u32 = 100;
 // @ts-ignore: decorator

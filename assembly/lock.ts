@@ -3,7 +3,7 @@
 // Only the slow paths take it: refills and flushes of a cache, allocations the caches do not
 // serve, frees of large blocks, growth, walks (check()). The JavaScript fast paths never do. It is
 // a futex mutex ("Futexes Are Tricky", mutex 2): 0 free, 1 taken, 2 taken with sleepers. Every
-// thread first spins LOCK_SPINS times. Then a realtime cache (an AudioWorklet) gives up: its
+// thread first spins a few times. Then a realtime cache (an AudioWorklet) gives up: its
 // caller returns 0 or defers the free, and nothing waited. A thread that may block (a Worker,
 // Node's threads) sleeps in memory.atomic.wait32; one that may not (a browser's main thread) keeps
 // spinning. Both give up with E_BUSY / C_LOCK once nobody has released the lock for the cache's
@@ -19,7 +19,7 @@
 // report another thread's growth late otherwise), and this cache's deferred frees go back.
 
 import { Root, ROOT, ROOT_LOCK, ROOT_EPOCH, CACHE_REALTIME, CACHE_CAN_WAIT, E_BUSY, C_LOCK,
-  LOCK_SPINS, LOCK_SLICE_MS, LOCK_SPINS_PER_MS, LOCK_TIMEOUT_MS } from "./layout";
+  LOCK_SPINS, LOCK_REALTIME_SPINS, LOCK_SLICE_MS, LOCK_SPINS_PER_MS, LOCK_TIMEOUT_MS } from "./layout";
 import { cacheAt, current, fault } from "./block";
 import { drainDeferred } from "./cache";
 
@@ -84,10 +84,11 @@ function lockSlow(): bool {
   // attach() takes the lock before its cache exists: it counts nothing, and it waits or spins
   // (a setup step: even a realtime thread may spin there, boundedly).
   if (c) cache.contended++;
-  for (let i: u32 = 0; i < LOCK_SPINS; i++) {
+  const flags = c ? cache.flags : gBareFlags;
+  const tries = flags & CACHE_REALTIME ? LOCK_REALTIME_SPINS : LOCK_SPINS;
+  for (let i: u32 = 0; i < tries; i++) {
     if (atomic.load<u32>(LOCK) == 0 && atomic.cmpxchg<u32>(LOCK, 0, 1) == 0) return true;
   }
-  const flags = c ? cache.flags : gBareFlags;
   if (flags & CACHE_REALTIME) {
     if (c) cache.busy++;
     fault(E_BUSY, 0, 0);

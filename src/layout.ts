@@ -161,6 +161,7 @@ export const CACHE_REALTIME = 1;
 /** The thread may block in Atomics.wait (not a browser's main thread, not an AudioWorklet). */
 export const CACHE_CAN_WAIT = 2;
 export const LOCK_SPINS = 256;
+export const LOCK_REALTIME_SPINS = 16;
 export const LOCK_SLICE_MS = 100;
 export const LOCK_SPINS_PER_MS = 100000;
 /** Cache.timeout when the Heap object does not set one: 10 s. */

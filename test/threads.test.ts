@@ -1,0 +1,240 @@
+// Threads: any Heap attached to a shared memory may call every operation concurrently with the
+// others, and a block allocated on one thread may be freed, reallocated or measured on another.
+// Node worker_threads churn one heap with stamped blocks handed around through rings (see
+// test/threads/churn.js) while the main thread runs check() and stats(). `npm run fuzz` runs the
+// same churn with 1 000 000 operations per thread and random seeds (WASM_ARENA_THREADS_OPS).
+
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import { Heap, HeapError, InvalidPointerError, OutOfMemoryError, Pool, type HeapStats } from '../src/index.js';
+import * as L from '../src/layout.js';
+import { controlLayout } from './threads/churn.js';
+
+const LOCK_W = (L.ROOT + L.ROOT_LOCK) >>> 2;
+const EPOCH_W = (L.ROOT + L.ROOT_EPOCH) >>> 2;
+
+const FUZZ_OPS = Number(process.env.WASM_ARENA_THREADS_OPS ?? 0);
+const OPS = FUZZ_OPS > 0 ? FUZZ_OPS : 150_000;
+const SEEDS = FUZZ_OPS > 0 ? [1, 2, 3].map(() => (Math.random() * 2 ** 31) >>> 0) : [1, 2];
+const WORKER = new URL('./threads/node-worker.mjs', import.meta.url);
+
+interface Counters {
+  id: number; ops: number; allocs: number; frees: number; crossFrees: number; reallocs: number; crossReallocs: number;
+  received: number; sent: number; busy: number; overwritten: number; firstError: string; stats: HeapStats;
+}
+interface Latency { times: Float64Array; busy: number; churning: number; stats: HeapStats; }
+
+interface Job { job: 'churn' | 'latency'; realtime?: boolean; samples?: number; }
+
+/**
+ * Runs `jobs` on worker threads attached to `heap` (thread i is jobs[i]); the main thread calls
+ * check() and stats() until they are done. Resolves with what each reported.
+ */
+async function run(heap: Heap, jobs: Job[], ops: number, seed: number): Promise<{ reports: unknown[]; checks: number }> {
+  const module = await Heap.compile({ shared: true });
+  const layout = controlLayout(jobs.length, 8192);
+  const ctl = new Int32Array(new SharedArrayBuffer(layout.words * 4));
+  const go = new Int32Array(ctl.buffer, layout.startAt * 4, 1);
+  let attached = 0;
+  const workers = jobs.map((j, id) => new Worker(WORKER, {
+    workerData: { ...j, module, memory: heap.memory, ctl, layout, id, ops, seed },
+  }));
+  const reports = workers.map((w) => new Promise((resolve, reject) => {
+    w.on('message', (m) => {
+      if ('attached' in m) {
+        if (++attached === jobs.length) {
+          Atomics.store(go, 0, -1);
+          Atomics.notify(go, 0);
+        }
+      } else resolve(m);
+    });
+    w.on('error', reject);
+    w.on('exit', (code) => reject(new Error(`worker exited with ${code} before it reported`)));
+  }));
+  let done = false;
+  const all = Promise.all(reports).finally(() => (done = true));
+  // Meanwhile the main thread checks the whole heap and reads its figures, again and again.
+  let checks = 0;
+  const into = {} as HeapStats;
+  while (!done) {
+    heap.check();
+    heap.stats(into);
+    expect(into.consistent).toBe(true);
+    checks++;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  await Promise.all(workers.map((w) => w.terminate()));
+  return { reports: await all, checks };
+}
+
+const sharedHeap = () => new Heap({ shared: true, initialBytes: 256 * 1024, maximumBytes: 512 << 20 });
+
+describe.each([2, 4])('%i worker threads churn one heap', (threads) => {
+  it.each(SEEDS)(`seed %i: ${OPS.toLocaleString('en-US')} random alloc/free/realloc of 8 B–4 KiB each, ≥ 30 % of frees cross-thread; no stamp overwritten, nothing lost, check() clean`, async (seed) => {
+    const heap = sharedHeap();
+    const before = heap.stats();
+    const generation = heap.generation;
+    const { reports, checks } = await run(heap, Array.from({ length: threads }, () => ({ job: 'churn' as const })), OPS, seed);
+    const counters = reports as Counters[];
+    for (const c of counters) {
+      if (FUZZ_OPS > 0 || c.crossFrees / c.frees < 0.3) console.log(JSON.stringify({ ...c, stats: undefined }));
+      expect(c.firstError).toBe('');
+      expect(c.overwritten).toBe(0);
+      expect(c.ops).toBeGreaterThanOrEqual(OPS);
+      expect(c.crossFrees / c.frees).toBeGreaterThanOrEqual(0.3);
+      expect(c.crossReallocs).toBeGreaterThan(0);
+      expect(c.stats.waits).toBeGreaterThanOrEqual(0);
+    }
+    expect(checks).toBeGreaterThan(0);
+    // Memory grew while they ran (some blocks were made in memory other threads' views lacked).
+    expect(heap.generation).toBeGreaterThan(generation);
+    const after = heap.stats();
+    expect(after.liveBlocks).toBe(before.liveBlocks);
+    expect(after.usedBytes).toBe(before.usedBytes);
+    expect(after.cachedBlocks).toBe(0);
+    heap.check();
+  });
+});
+
+describe('a realtime thread while two others churn', () => {
+  it('its tryAlloc+free of 16–512 B never waits (the counter says 0), p99.9 ≤ 5 µs', async () => {
+    const heap = sharedHeap();
+    const jobs: Job[] = [{ job: 'churn' }, { job: 'churn' }, { job: 'latency', realtime: true, samples: 200_000 }];
+    const { reports } = await run(heap, jobs, OPS, 7);
+    const rt = reports[2] as Latency;
+    expect(rt.stats.waits).toBe(0);
+    const sorted = Float64Array.from(rt.times).sort();
+    const at = (q: number) => sorted[Math.floor(sorted.length * q)] * 1000;
+    const p999 = at(0.999);
+    console.log(`realtime alloc+free: p50 ${at(0.5).toFixed(2)} µs, p99 ${at(0.99).toFixed(2)} µs, p99.9 ${p999.toFixed(2)} µs, max ${(sorted[sorted.length - 1] * 1000).toFixed(1)} µs; busy ${rt.busy} of ${sorted.length}; ${rt.churning} threads still churning at the end`);
+    expect(p999).toBeLessThanOrEqual(5);
+    for (const c of reports.slice(0, 2) as Counters[]) expect(c.overwritten).toBe(0);
+    heap.check();
+  });
+});
+
+describe('realtime heaps never wait', () => {
+  it('with the lock taken elsewhere: tryAlloc returns 0, alloc throws OutOfMemoryError (busy), frees are deferred, then returned', async () => {
+    const heap = sharedHeap();
+    const rt = new Heap({ shared: true, memory: heap.memory, realtime: true });
+    const small = rt.alloc(64);
+    const large = rt.alloc(8000);
+    const start = rt.stats();
+    await holdLock(heap, async () => {
+      expect(rt.tryAlloc(5000)).toBe(0);
+      expect(() => rt.alloc(5000)).toThrow(OutOfMemoryError);
+      expect(() => rt.alloc(5000)).toThrow(/busy/);
+      rt.free(large); // needs the lock: deferred
+      expect(rt.stats().deferredBlocks).toBe(1);
+      expect(() => rt.free(large)).toThrow(InvalidPointerError); // a deferred block is free already
+      rt.free(small); // the cache takes it: no lock needed
+    });
+    const s = rt.stats();
+    expect(s.waits).toBe(0);
+    expect(s.busy).toBeGreaterThan(start.busy);
+    const p = rt.alloc(5000); // takes the lock: the deferred block goes back first
+    expect(rt.stats().deferredBlocks).toBe(0);
+    rt.free(p);
+    rt.trim();
+    heap.check();
+    rt.dispose();
+  });
+
+  it('prefill: a realtime heap allocates and frees that size without the lock, even while it is taken', async () => {
+    const heap = sharedHeap();
+    const rt = new Heap({ shared: true, memory: heap.memory, realtime: true });
+    rt.prefill(200, 100);
+    expect(rt.stats().cachedBlocks).toBeGreaterThanOrEqual(100);
+    await holdLock(heap, async () => {
+      const ps: number[] = [];
+      for (let i = 0; i < 100; i++) ps.push(rt.alloc(200));
+      expect(new Set(ps).size).toBe(100);
+      for (const p of ps) rt.free(p);
+    });
+    expect(rt.stats().busy).toBe(0);
+    expect(rt.stats().waits).toBe(0);
+    rt.trim();
+    heap.check();
+  });
+});
+
+describe('pools across threads', () => {
+  it('a pool attached on another thread frees remotely; the owner takes the blocks back before it grows', () => {
+    const heap = sharedHeap();
+    const other = new Heap({ shared: true, memory: heap.memory });
+    const pool = heap.pool(48, { capacity: 64 });
+    const remote = Pool.attach(other, pool.address);
+    const ps = Array.from({ length: pool.capacity }, () => pool.alloc());
+    for (const p of ps) remote.free(p);
+    expect(() => remote.free(ps[0])).toThrow(/double free/);
+    expect(() => pool.free(ps[0])).toThrow(/double free/);
+    expect(() => remote.alloc()).toThrow(TypeError);
+    expect(() => remote.dispose()).toThrow(TypeError);
+    heap.check();
+    const capacity = pool.capacity;
+    const again = Array.from({ length: capacity }, () => pool.alloc());
+    expect(pool.capacity).toBe(capacity); // reused, not grown
+    expect(new Set(again)).toEqual(new Set(ps));
+    for (const p of again) pool.free(p);
+    pool.dispose();
+    expect(remote.disposed).toBe(true);
+    heap.check();
+  });
+
+  it('Pool.attach refuses an address that is not a pool, and the owner\'s own pool', () => {
+    const heap = sharedHeap();
+    const other = new Heap({ shared: true, memory: heap.memory });
+    const p = heap.alloc(64);
+    expect(() => Pool.attach(other, p)).toThrow(InvalidPointerError);
+    const pool = heap.pool(16);
+    expect(() => Pool.attach(heap, pool.address)).toThrow(/heap\.pool\(\) returned/);
+  });
+});
+
+describe('a thread that died holding the lock', () => {
+  it('the others get a HeapError after lockTimeoutMs instead of hanging', async () => {
+    const heap = new Heap({ shared: true, initialBytes: 256 * 1024, maximumBytes: 64 << 20, lockTimeoutMs: 300 });
+    const module = await Heap.compile({ shared: true });
+    // A worker takes the lock (as a heap call does) and is terminated before it releases it.
+    const w = new Worker(`
+      const { parentPort, workerData } = require('node:worker_threads');
+      const i32 = new Int32Array(workerData.memory.buffer);
+      Atomics.store(i32, ${LOCK_W}, 1);
+      parentPort.postMessage('locked');
+      for (;;) {}
+    `, { eval: true, workerData: { memory: heap.memory, module } });
+    await new Promise((r) => w.once('message', r));
+    await w.terminate();
+    const t0 = Date.now();
+    expect(() => heap.alloc(5000)).toThrow(HeapError);
+    expect(() => heap.check()).toThrow(/lock was held/);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(300);
+  });
+});
+
+/**
+ * Runs `body` while another thread holds the heap's lock (a worker takes it with the same atomic
+ * operation the module uses and keeps it until `body` is done).
+ */
+async function holdLock(heap: Heap, body: () => Promise<void>): Promise<void> {
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const w = new Worker(`
+    const { parentPort, workerData: { memory, flag } } = require('node:worker_threads');
+    const i32 = new Int32Array(memory.buffer);
+    while (Atomics.compareExchange(i32, ${LOCK_W}, 0, 1) !== 0) {}
+    parentPort.postMessage('locked');
+    Atomics.wait(flag, 0, 0);
+    Atomics.add(i32, ${EPOCH_W}, 1);
+    if (Atomics.exchange(i32, ${LOCK_W}, 0) === 2) Atomics.notify(i32, ${LOCK_W}, 1);
+    parentPort.postMessage('released');
+  `, { eval: true, workerData: { memory: heap.memory, flag } });
+  await new Promise((r) => w.once('message', r));
+  try {
+    await body();
+  } finally {
+    Atomics.store(flag, 0, 1);
+    Atomics.notify(flag, 0);
+    await new Promise((r) => w.once('message', r));
+    await w.terminate();
+  }
+}

@@ -16,6 +16,8 @@ const EPOCH_W = (L.ROOT + L.ROOT_EPOCH) >>> 2;
 const FUZZ_OPS = Number(process.env.WASM_ARENA_THREADS_OPS ?? 0);
 const OPS = FUZZ_OPS > 0 ? FUZZ_OPS : 150_000;
 const SEEDS = FUZZ_OPS > 0 ? [1, 2, 3].map(() => (Math.random() * 2 ** 31) >>> 0) : [1, 2];
+/** Per test: the long runs of `npm run fuzz` take minutes on two cores. */
+const TIMEOUT = FUZZ_OPS > 0 ? 3600_000 : 120_000;
 const WORKER = new URL('./threads/node-worker.mjs', import.meta.url);
 
 interface Counters {
@@ -77,7 +79,7 @@ describe.each([2, 4])('%i worker threads churn one heap', (threads) => {
     const { reports, checks } = await run(heap, Array.from({ length: threads }, () => ({ job: 'churn' as const })), OPS, seed);
     const counters = reports as Counters[];
     for (const c of counters) {
-      if (FUZZ_OPS > 0 || c.crossFrees / c.frees < 0.3) console.log(JSON.stringify({ ...c, stats: undefined }));
+      if (FUZZ_OPS > 0 || c.crossFrees / c.frees < 0.3) console.log(`seed ${seed}: ${JSON.stringify({ ...c, stats: undefined })}`);
       expect(c.firstError).toBe('');
       expect(c.overwritten).toBe(0);
       expect(c.ops).toBeGreaterThanOrEqual(OPS);
@@ -93,7 +95,7 @@ describe.each([2, 4])('%i worker threads churn one heap', (threads) => {
     expect(after.usedBytes).toBe(before.usedBytes);
     expect(after.cachedBlocks).toBe(0);
     heap.check();
-  });
+  }, TIMEOUT);
 });
 
 describe('a realtime thread while two others churn', () => {
@@ -109,6 +111,28 @@ describe('a realtime thread while two others churn', () => {
     console.log(`realtime alloc+free: p50 ${at(0.5).toFixed(2)} µs, p99 ${at(0.99).toFixed(2)} µs, p99.9 ${p999.toFixed(2)} µs, max ${(sorted[sorted.length - 1] * 1000).toFixed(1)} µs; busy ${rt.busy} of ${sorted.length}; ${rt.churning} threads still churning at the end`);
     expect(p999).toBeLessThanOrEqual(5);
     for (const c of reports.slice(0, 2) as Counters[]) expect(c.overwritten).toBe(0);
+    heap.check();
+  }, TIMEOUT);
+});
+
+describe('growth by another thread', () => {
+  it('a block another thread allocated in memory it just grew is readable, measurable and freeable here', async () => {
+    const heap = new Heap({ shared: true, initialBytes: 64 * 1024, maximumBytes: 64 << 20 });
+    const old = heap.u8; // a view made before the growth
+    const generation = heap.generation;
+    const module = await Heap.compile({ shared: true });
+    const w = new Worker(WORKER, { workerData: { job: 'grow', module, memory: heap.memory, bytes: 1 << 20 } });
+    const r = await new Promise<{ p: number; n: number }>((resolve, reject) => {
+      w.on('message', resolve);
+      w.on('error', reject);
+    });
+    await w.terminate();
+    expect(r.p + r.n).toBeGreaterThan(old.length); // past what the old view covers
+    expect(heap.generation).toBeGreaterThan(generation);
+    const u8 = heap.u8;
+    for (let i = 0; i < r.n; i += 4093) expect(u8[r.p + i]).toBe(i & 0xff);
+    expect(heap.usableSize(r.p)).toBeGreaterThanOrEqual(r.n);
+    heap.free(r.p);
     heap.check();
   });
 });

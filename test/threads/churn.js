@@ -88,152 +88,173 @@ export function verify(u32, p, size, limit = size) {
 }
 
 /**
- * Runs `ops` random operations as thread `id` (0-based) of `layout.threads` on `heap`.
- * `ctl`: the control block (an Int32Array over shared memory). Options: seed, maxLive (blocks
- * this thread holds at most), send (share of new blocks handed to another thread), realtime
- * (tryAlloc; a realloc that finds the heap busy counts as busy), onOp (called every 4096 ops).
- * Returns counters; `overwritten` must be 0. When every thread has run, each frees what it
- * holds (finish()).
+ * One thread's share of the churn: `step(n)` runs n random operations as thread `id` (0-based) of
+ * `layout.threads` on `heap`; `drain()`, once this thread is done, takes what the others still
+ * send and frees everything it holds, and says when every thread is done and nothing is left.
+ * `ctl`: the control block (an Int32Array over shared memory). Options: seed, maxLive (blocks this
+ * thread holds at most), send (share of new blocks handed to another thread), realtime (tryAlloc;
+ * a realloc that finds the heap busy counts as busy). Counters in `out`; `overwritten` must be 0.
  */
-export function churn(heap, ctl, layout, id, ops, options = {}) {
-  const { seed = 1, maxLive = 1000, send = 0.6, realtime = false } = options;
-  const random = rng(seed * 0x9e3779b1 + id + 1);
-  const others = layout.threads - 1;
-  const live = new Int32Array(maxLive);
-  const sizes = new Int32Array(maxLive);
-  const tid = id + 1;
-  const out = {
-    id, ops: 0, allocs: 0, frees: 0, crossFrees: 0, reallocs: 0, crossReallocs: 0, received: 0, sent: 0,
-    busy: 0, overwritten: 0, firstError: '', live, sizes, n: 0, seq: 0,
-  };
-  const fail = (what, p, size) => {
-    out.overwritten++;
-    if (!out.firstError) out.firstError = `thread ${tid}: ${what} block 0x${(p >>> 0).toString(16)} (${size} B): stamp overwritten (${heap.u32[p >>> 2]}, ${heap.u32[(p >>> 2) + 1]})`;
-  };
-  const freeAt = (j) => {
+export class Churner {
+  constructor(heap, ctl, layout, id, options = {}) {
+    const { seed = 1, maxLive = 1000, send = 0.6, realtime = false } = options;
+    this.heap = heap;
+    this.ctl = ctl;
+    this.layout = layout;
+    this.id = id;
+    this.tid = id + 1;
+    this.send = layout.threads > 1 ? send : 0;
+    this.realtime = realtime;
+    this.random = rng(seed * 0x9e3779b1 + id + 1);
+    this.live = new Int32Array(maxLive);
+    this.sizes = new Int32Array(maxLive);
+    this.n = 0;
+    this.seq = 0;
+    this.out = {
+      id, ops: 0, allocs: 0, frees: 0, crossFrees: 0, reallocs: 0, crossReallocs: 0, measured: 0, received: 0, sent: 0,
+      busy: 0, overwritten: 0, firstError: '',
+    };
+  }
+
+  fail(what, p, size) {
+    this.out.overwritten++;
+    if (!this.out.firstError) {
+      const u32 = this.heap.u32;
+      this.out.firstError = `thread ${this.tid}: ${what} block 0x${(p >>> 0).toString(16)} (${size} B): stamp overwritten (${u32[p >>> 2]}, ${u32[(p >>> 2) + 1]})`;
+    }
+  }
+
+  /** Verifies and frees live block j (measuring it on this thread first). */
+  freeAt(j) {
+    const { heap, live, sizes, out } = this;
     const p = live[j] >>> 0;
     const size = sizes[j];
     const owner = verify(heap.u32, p, size);
-    if (owner < 0) fail('freeing', p, size);
+    if (owner < 0) this.fail('freeing', p, size);
     else {
-      if (owner !== tid) out.crossFrees++;
+      if (owner !== this.tid) {
+        out.crossFrees++;
+        if (heap.usableSize(p) < size) this.fail('measuring', p, size);
+        out.measured++;
+      }
       heap.free(p);
     }
     out.frees++;
-    out.n--;
-    live[j] = live[out.n];
-    sizes[j] = sizes[out.n];
-  };
-  for (let k = 0; k < ops; k++) {
-    if ((k & 15) === 0) receive(heap, ctl, layout, id, out, freeAt);
-    const r = random();
-    if (out.n === 0 || (r < 0.45 && out.n < maxLive)) {
-      const size = sizeOf(random());
-      const p = realtime ? heap.tryAlloc(size) : heap.alloc(size);
-      out.allocs++;
-      if (p === 0) {
-        out.busy++;
-        continue;
-      }
-      stamp(heap.u32, p, size, tid, ++out.seq);
-      if (others > 0 && random() < send) {
-        const to = (id + 1 + Math.floor(random() * others)) % layout.threads;
-        if (push(ctl, ringAt(layout, id, to), layout.cap, p, size)) {
-          out.sent++;
+    this.n--;
+    live[j] = live[this.n];
+    sizes[j] = sizes[this.n];
+  }
+
+  /** Runs n random operations. */
+  step(n) {
+    const { heap, ctl, layout, live, sizes, out, random } = this;
+    const others = layout.threads - 1;
+    for (let k = 0; k < n; k++) {
+      if ((k & 15) === 0) this.receive();
+      const r = random();
+      if (this.n === 0 || (r < 0.45 && this.n < live.length)) {
+        const size = sizeOf(random());
+        const p = this.realtime ? heap.tryAlloc(size) : heap.alloc(size);
+        out.allocs++;
+        if (p === 0) {
+          out.busy++;
           continue;
         }
+        stamp(heap.u32, p, size, this.tid, ++this.seq);
+        if (random() < this.send) {
+          const to = (this.id + 1 + Math.floor(random() * others)) % layout.threads;
+          if (push(ctl, ringAt(layout, this.id, to), layout.cap, p, size)) {
+            out.sent++;
+            continue;
+          }
+        }
+        live[this.n] = p;
+        sizes[this.n++] = size;
+      } else if (r < 0.85) {
+        this.freeAt(Math.floor(random() * this.n));
+      } else {
+        this.realloc(Math.floor(random() * this.n));
       }
-      live[out.n] = p;
-      sizes[out.n++] = size;
-    } else if (r < 0.85) {
-      freeAt(Math.floor(random() * out.n));
-    } else {
-      const j = Math.floor(random() * out.n);
-      const p = live[j] >>> 0;
-      const size = sizes[j];
-      const owner = verify(heap.u32, p, size);
-      if (owner < 0) {
-        fail('reallocating', p, size);
-        continue;
-      }
-      const next = sizeOf(random());
-      let q = 0;
-      try {
-        q = heap.realloc(p, next);
-      } catch (e) {
-        if (!realtime || !/busy/.test(e.message)) throw e;
-        out.busy++;
-        continue;
-      }
-      out.reallocs++;
-      if (owner !== tid) out.crossReallocs++;
-      const u32 = heap.u32; // realloc may have grown memory
-      if (verify(u32, q, size, Math.min(size, next) & ~63) < 0) fail('reallocated', q, next);
-      stamp(u32, q, next, tid, ++out.seq);
-      live[j] = q;
-      sizes[j] = next;
     }
-    if ((k & 4095) === 0 && options.onOp) options.onOp(k);
+    out.ops += n;
   }
-  out.ops = ops;
-  Atomics.store(ctl, layout.doneAt + id, 1);
-  return out;
-}
 
-/** Takes the blocks other threads sent this one; frees them at once when it holds maxLive. */
-function receive(heap, ctl, layout, id, out, freeAt) {
-  const { live, sizes } = out;
-  for (let from = 0; from < layout.threads; from++) {
-    if (from === id) continue;
-    const r = ringAt(layout, from, id);
-    let head = ctl[r + RING_HEAD];
-    const tail = Atomics.load(ctl, r + RING_TAIL);
-    while (head !== tail) {
-      const e = r + RING_ENTRIES + 2 * (head % layout.cap);
-      if (out.n === live.length) freeAt(0);
-      live[out.n] = ctl[e];
-      sizes[out.n++] = ctl[e + 1];
-      out.received++;
-      head++;
-    }
-    Atomics.store(ctl, r + RING_HEAD, head);
-  }
-}
-
-/**
- * After churn(): keeps taking what the others send until every thread is done, then frees every
- * block this thread holds. Returns the counters.
- */
-export function finish(heap, ctl, layout, out) {
-  const freeAt = (j) => {
-    const p = out.live[j] >>> 0;
-    const size = out.sizes[j];
+  /** Verifies live block j, reallocates it to a random size, verifies what it kept, restamps it. */
+  realloc(j) {
+    const { heap, live, sizes, out } = this;
+    const p = live[j] >>> 0;
+    const size = sizes[j];
     const owner = verify(heap.u32, p, size);
     if (owner < 0) {
-      out.overwritten++;
-      if (!out.firstError) out.firstError = `thread ${out.id + 1}: freeing block 0x${p.toString(16)} at the end: stamp overwritten`;
-    } else {
-      if (owner !== out.id + 1) out.crossFrees++;
-      heap.free(p);
+      this.fail('reallocating', p, size);
+      return;
     }
-    out.frees++;
-    out.n--;
-    out.live[j] = out.live[out.n];
-    out.sizes[j] = out.sizes[out.n];
-  };
-  for (;;) {
-    let done = 0;
-    for (let t = 0; t < layout.threads; t++) done += Atomics.load(ctl, layout.doneAt + t);
-    receive(heap, ctl, layout, out.id, out, freeAt);
-    while (out.n > 0) freeAt(out.n - 1);
-    if (done === layout.threads) {
-      receive(heap, ctl, layout, out.id, out, freeAt); // what was sent before the last done flag
-      while (out.n > 0) freeAt(out.n - 1);
-      break;
+    const next = sizeOf(this.random());
+    let q = 0;
+    try {
+      q = heap.realloc(p, next);
+    } catch (e) {
+      if (!this.realtime || !/busy/.test(e.message)) throw e;
+      out.busy++;
+      return;
+    }
+    out.reallocs++;
+    if (owner !== this.tid) out.crossReallocs++;
+    const u32 = heap.u32; // realloc may have grown memory
+    if (verify(u32, q, size, Math.min(size, next) & ~63) < 0) this.fail('reallocated', q, next);
+    stamp(u32, q, next, this.tid, ++this.seq);
+    live[j] = q;
+    sizes[j] = next;
+  }
+
+  /** Takes the blocks other threads sent this one; frees one first whenever it holds maxLive. */
+  receive() {
+    const { ctl, layout, live, sizes, out } = this;
+    for (let from = 0; from < layout.threads; from++) {
+      if (from === this.id) continue;
+      const r = ringAt(layout, from, this.id);
+      let head = ctl[r + RING_HEAD];
+      const tail = Atomics.load(ctl, r + RING_TAIL);
+      while (head !== tail) {
+        const e = r + RING_ENTRIES + 2 * (head % layout.cap);
+        if (this.n === live.length) this.freeAt(0);
+        live[this.n] = ctl[e];
+        sizes[this.n++] = ctl[e + 1];
+        out.received++;
+        head++;
+      }
+      Atomics.store(ctl, r + RING_HEAD, head);
     }
   }
-  const { live, sizes, ...counters } = out;
-  return counters;
+
+  /** This thread will send nothing more. */
+  done() {
+    Atomics.store(this.ctl, this.layout.doneAt + this.id, 1);
+  }
+
+  /**
+   * After done(): frees what this thread holds and what the others sent; true once every thread
+   * is done and this one holds nothing (call again until then).
+   */
+  drain() {
+    const { ctl, layout } = this;
+    let done = 0;
+    for (let t = 0; t < layout.threads; t++) done += Atomics.load(ctl, layout.doneAt + t);
+    this.receive();
+    while (this.n > 0) this.freeAt(this.n - 1);
+    return done === layout.threads && (this.receive(), this.n === 0);
+  }
+}
+
+/** Runs `ops` operations as thread `id`, then frees everything once all threads are done. */
+export function churn(heap, ctl, layout, id, ops, options = {}) {
+  const c = new Churner(heap, ctl, layout, id, options);
+  c.step(ops);
+  c.done();
+  while (!c.drain()) {
+    /* the others are still running */
+  }
+  return c.out;
 }
 
 /**

@@ -52,7 +52,9 @@ export function setBareFlags(flags: u32): void {
 
 export function unlock(): void {
   if (!SHARED) return;
-  atomic.store<u32>(EPOCH, atomic.load<u32>(EPOCH) + 1);
+  // A plain store: only lock holders write the epoch, and the exchange below publishes it to
+  // whoever next sees the lock free (a reader that finds LOCK 0 also finds the new epoch).
+  store<u32>(EPOCH, load<u32>(EPOCH) + 1);
   if (atomic.xchg<u32>(LOCK, 0) == 2) atomic.notify(LOCK, 1);
 }
 

@@ -2,19 +2,34 @@
 
 import { readFileSync, existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { rootDir, peerBuildDir } from './paths.mjs';
 import { GcWatch } from './gcwatch.mjs';
 
 const modules = new Map();
+const libraryFile = () => (process.env.BENCH_WASM_ARENA ? resolve(process.env.BENCH_WASM_ARENA) : resolve(rootDir, 'dist/index.js'));
 
 export const nodeEnv = {
   name: 'node',
   /** Imports the built library (dist/, made by `npm run build`); BENCH_WASM_ARENA overrides the path. */
   async loadWasmArena() {
-    const file = process.env.BENCH_WASM_ARENA ? resolve(process.env.BENCH_WASM_ARENA) : resolve(rootDir, 'dist/index.js');
+    const file = libraryFile();
     if (!existsSync(file)) throw new Error('wasm-arena is not built (dist/index.js missing): run `npm run build`');
     return import(pathToFileURL(file).href);
+  },
+  /** Imports the shared-memory build's entry point, next to the library's. */
+  async loadSharedBuild() {
+    await import(pathToFileURL(resolve(dirname(libraryFile()), 'shared.js')).href);
+  },
+  startThread(data) {
+    const w = new Worker(new URL('./thread-node.mjs', import.meta.url), { workerData: data });
+    const result = new Promise((res, rej) => {
+      w.once('message', res);
+      w.once('error', rej);
+      w.once('exit', (code) => rej(new Error(`bench thread exited (${code}) before it reported`)));
+    });
+    return { result, terminate: () => w.terminate() };
   },
   async loadPeer(name) {
     if (!modules.has(name)) modules.set(name, new WebAssembly.Module(readFileSync(resolve(peerBuildDir, `${name}.wasm`))));

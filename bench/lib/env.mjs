@@ -6,6 +6,10 @@
 // An env has:
 //   name                'node' | 'chromium'
 //   loadWasmArena()     → the built library's module (dist/index.js)
+//   loadSharedBuild()   makes the library's shared-memory build available (dist/shared.js)
+//   startThread(data)   → { result: Promise, terminate() }: a thread (worker_threads / Worker) that
+//                         sets this same env, imports bench/workloads/<data.workload>.mjs and
+//                         resolves `result` with what its `thread(data)` returns
 //   loadPeer(name)      → a fresh instance's exports of bench/peers/<name>.ts (compiled once)
 //   loadThing()         → the @thi.ng/malloc module
 //   gcWatch()           → a GcWatch: startRep(), flush(), inWindows([[t0, t1]…]) → events, stop(), method

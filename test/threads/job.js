@@ -25,7 +25,7 @@ export function runJob(data, post, now) {
   if (job === 'churn') {
     report = churn(heap, ctl, layout, id, ops, { seed, realtime });
   } else {
-    const times = new Float64Array(samples);
+    const times = new Float64Array(samples).fill(1); // pages faulted in now, not while timing
     const busy = latency(heap, times, now, seed);
     let churning = 0; // threads still churning when the last sample was taken
     for (let t = 0; t < layout.threads; t++) if (t !== id && Atomics.load(ctl, layout.doneAt + t) === 0) churning++;

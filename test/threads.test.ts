@@ -152,6 +152,8 @@ describe('realtime heaps never wait', () => {
       expect(rt.stats().deferredBlocks).toBe(1);
       expect(() => rt.free(large)).toThrow(InvalidPointerError); // a deferred block is free already
       rt.free(small); // the cache takes it: no lock needed
+      rt.trim(); // does nothing while the lock is taken
+      expect(() => rt.dispose()).toThrow(/busy/);
     });
     const s = rt.stats();
     expect(s.waits).toBe(0);
@@ -182,6 +184,54 @@ describe('realtime heaps never wait', () => {
   });
 });
 
+describe('realtime caches are kept', () => {
+  it('growth does not flush a realtime heap\'s cache (its reserve for when the lock is taken)', () => {
+    const heap = new Heap({ shared: true, initialBytes: 128 * 1024, maximumBytes: 64 << 20 });
+    const rt = new Heap({ shared: true, memory: heap.memory, realtime: true });
+    rt.prefill(100, 200);
+    const cached = rt.stats().cachedBlocks;
+    const generation = heap.generation;
+    const big = rt.alloc(1 << 20); // needs growth: found by this realtime heap
+    expect(heap.generation).toBeGreaterThan(generation);
+    expect(rt.stats().cachedBlocks).toBe(cached);
+    rt.free(big);
+    heap.check();
+  });
+});
+
+describe('frees on another thread', () => {
+  it('a block freed by one Heap object and then by another is a double free (InvalidPointerError)', () => {
+    const heap = sharedHeap();
+    const other = new Heap({ shared: true, memory: heap.memory });
+    const small = heap.alloc(40);
+    const large = heap.alloc(40_000);
+    heap.free(small);
+    heap.free(large);
+    expect(() => other.free(small)).toThrow(InvalidPointerError);
+    expect(() => other.free(large)).toThrow(InvalidPointerError);
+    heap.check();
+  });
+
+  it('a Worker that ends without dispose() leaves its cache attached: its blocks stay counted as cached', async () => {
+    const heap = sharedHeap();
+    const module = await Heap.compile({ shared: true });
+    const w = new Worker(`
+      const { parentPort, workerData: { memory, module, dist } } = require('node:worker_threads');
+      import(dist + '/shared.js').then(() => import(dist + '/index.js')).then(({ Heap }) => {
+        const h = Heap.fromModule(module, { memory });
+        for (let i = 0; i < 50; i++) h.free(h.alloc(64));
+        parentPort.postMessage('done'); // no dispose()
+      });
+    `, { eval: true, workerData: { memory: heap.memory, module, dist: new URL('../dist', import.meta.url).href } });
+    await new Promise((r) => w.once('message', r));
+    await w.terminate();
+    const s = heap.stats();
+    expect(s.cachedBlocks).toBeGreaterThan(0);
+    expect(s.liveBlocks).toBe(0);
+    heap.check();
+  });
+});
+
 describe('pools across threads', () => {
   it('a pool attached on another thread frees remotely; the owner takes the blocks back before it grows', () => {
     const heap = sharedHeap();
@@ -190,6 +240,8 @@ describe('pools across threads', () => {
     const remote = Pool.attach(other, pool.address);
     const ps = Array.from({ length: pool.capacity }, () => pool.alloc());
     for (const p of ps) remote.free(p);
+    expect(pool.live).toBe(pool.capacity); // counted as live until the owner takes them back
+    expect(remote.live).toBe(pool.capacity);
     expect(() => remote.free(ps[0])).toThrow(/double free/);
     expect(() => pool.free(ps[0])).toThrow(/double free/);
     expect(() => remote.alloc()).toThrow(TypeError);

@@ -110,6 +110,18 @@ describe('threads in Chromium', () => {
     expect(reports[2].stats.waits).toBe(0); // the audio thread never waited for the lock
   }, TIMEOUT);
 
+  it('a pool across 3 Workers: the owner allocates, the others free remotely; every block comes back', async () => {
+    const module = await Heap.compile({ shared: true });
+    const heap = Heap.fromModule(module, { initialBytes: 256 * 1024, maximumBytes: 256 << 20 });
+    const { reports } = await runThreads(heap, [0, 1, 2].map(() => worker(module, heap.memory, { job: 'pool' })));
+    const [owner, ...others] = reports as unknown as Record<string, number | string | boolean>[];
+    for (const r of reports) expect(r.firstError).toBe('');
+    expect(others.reduce((n, r) => n + (r.remoteFrees as number), 0)).toBe(owner.sent);
+    expect(owner.grew).toBe(false);
+    expect(owner.live).toBe(0);
+    heap.check();
+  }, TIMEOUT);
+
   it('a block another thread allocated in memory it just grew is readable through the page\'s views', async () => {
     const module = await Heap.compile({ shared: true });
     const heap = Heap.fromModule(module, { initialBytes: 64 * 1024, maximumBytes: 64 << 20 });

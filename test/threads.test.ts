@@ -26,7 +26,7 @@ interface Counters {
 }
 interface Latency { times: Float64Array; busy: number; churning: number; stats: HeapStats; }
 
-interface Job { job: 'churn' | 'latency'; realtime?: boolean; samples?: number; }
+interface Job { job: 'churn' | 'latency' | 'pool'; realtime?: boolean; samples?: number; }
 
 /**
  * Runs `jobs` on worker threads attached to `heap` (thread i is jobs[i]); the main thread calls
@@ -256,6 +256,24 @@ describe('pools across threads', () => {
     expect(remote.disposed).toBe(true);
     heap.check();
   });
+
+  it.each([2, 4])('%i threads: the owner allocates, the others free most blocks remotely at once; every block comes back, nothing overwritten', async (threads) => {
+    const heap = sharedHeap();
+    const before = heap.stats();
+    const { reports } = await run(heap, Array.from({ length: threads }, () => ({ job: 'pool' as const })), OPS, 5);
+    const [owner, ...others] = reports as Record<string, number | string | boolean>[];
+    for (const r of reports as Record<string, number | string>[]) expect(r.firstError).toBe('');
+    const remote = others.reduce((n, r) => n + (r.remoteFrees as number), 0);
+    expect(remote).toBe(owner.sent);
+    expect(remote + (owner.localFrees as number)).toBe(owner.allocs);
+    expect(remote / (owner.allocs as number)).toBeGreaterThanOrEqual(0.3);
+    expect(owner.grew).toBe(false); // taking the whole capacity needed no new slab: every block came back
+    expect(owner.distinct).toBe(owner.capacity);
+    expect(owner.live).toBe(0);
+    const after = heap.stats();
+    expect(after.liveBlocks).toBe(before.liveBlocks);
+    heap.check();
+  }, TIMEOUT);
 
   it('Pool.attach refuses an address that is not a pool, and the owner\'s own pool', () => {
     const heap = sharedHeap();

@@ -280,3 +280,79 @@ export function latency(heap, samples, now, seed = 1, warm = 50_000) {
   }
   return busy;
 }
+
+/**
+ * Pools across threads: thread 0 owns a pool of 48-byte blocks; it allocates, stamps and hands
+ * most blocks to the others, which verify and free them through `Pool.attach` (the remote-free
+ * stack); the owner frees the rest itself. At the end the owner allocates the pool's whole
+ * capacity: every block must come back (drained from the remote stack) without the pool growing.
+ * `poolAt`: a control word where the owner publishes the pool's address.
+ */
+export function poolChurn(heap, ctl, layout, id, ops, Pool, poolAt, seed = 1) {
+  const random = rng(seed * 0x9e3779b1 + id + 1);
+  const out = { id, allocs: 0, localFrees: 0, remoteFrees: 0, sent: 0, overwritten: 0, firstError: '', grew: false, capacity: 0 };
+  const check = (p) => {
+    if (verify(heap.u32, p, 48) < 0 && !out.firstError) {
+      out.overwritten++;
+      out.firstError = `thread ${id + 1}: pool block 0x${p.toString(16)}: stamp overwritten`;
+    }
+  };
+  if (id === 0) {
+    const pool = heap.pool(48, { capacity: 256 });
+    Atomics.store(ctl, poolAt, pool.address);
+    Atomics.notify(ctl, poolAt);
+    const local = [];
+    for (let k = 0; k < ops; k++) {
+      const p = pool.alloc();
+      out.allocs++;
+      stamp(heap.u32, p, 48, 1, k + 1);
+      const to = 1 + Math.floor(random() * (layout.threads - 1));
+      if (random() < 0.7 && push(ctl, ringAt(layout, 0, to), layout.cap, p, 48)) out.sent++;
+      else local.push(p);
+      if (local.length > 64) {
+        const q = local.splice(Math.floor(random() * local.length), 1)[0];
+        check(q);
+        pool.free(q);
+        out.localFrees++;
+      }
+    }
+    for (const q of local) pool.free(q);
+    out.localFrees += local.length;
+    Atomics.store(ctl, layout.doneAt, 1);
+    // Once the others freed all they got, every block of the pool is free again (some on the
+    // remote stack): taking the whole capacity must not grow the pool.
+    for (;;) {
+      let done = 0;
+      for (let t = 0; t < layout.threads; t++) done += Atomics.load(ctl, layout.doneAt + t);
+      if (done === layout.threads) break;
+    }
+    const capacity = pool.capacity;
+    const all = [];
+    for (let i = 0; i < capacity; i++) all.push(pool.alloc());
+    out.grew = pool.capacity !== capacity;
+    out.capacity = capacity;
+    out.distinct = new Set(all).size;
+    for (const q of all) pool.free(q);
+    out.live = pool.live;
+    pool.dispose();
+    return out;
+  }
+  while (Atomics.load(ctl, poolAt) === 0) Atomics.wait(ctl, poolAt, 0, 5);
+  const pool = Pool.attach(heap, Atomics.load(ctl, poolAt) >>> 0);
+  const r = ringAt(layout, 0, id);
+  for (;;) {
+    const ownerDone = Atomics.load(ctl, layout.doneAt) === 1; // read before the ring: nothing comes after it
+    let head = ctl[r + RING_HEAD];
+    const tail = Atomics.load(ctl, r + RING_TAIL);
+    for (; head !== tail; head++) {
+      const p = ctl[r + RING_ENTRIES + 2 * (head % layout.cap)] >>> 0;
+      check(p);
+      pool.free(p);
+      out.remoteFrees++;
+    }
+    Atomics.store(ctl, r + RING_HEAD, head);
+    if (ownerDone && head === tail) break;
+  }
+  Atomics.store(ctl, layout.doneAt + id, 1);
+  return out;
+}

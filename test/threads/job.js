@@ -2,9 +2,9 @@
 // shared heap it is given, waits for the others at the start barrier, runs its job, reports its
 // counters and detaches. `post` sends a message to the test; `now` is performance.now.
 
-import { Heap } from '../../dist/index.js';
+import { Heap, Pool } from '../../dist/index.js';
 import '../../dist/shared.js';
-import { churn, latency } from './churn.js';
+import { churn, latency, poolChurn } from './churn.js';
 
 export function runJob(data, post, now) {
   const { job, module, memory, ctl, layout, id, ops, seed, realtime, samples } = data;
@@ -24,6 +24,8 @@ export function runJob(data, post, now) {
   let report;
   if (job === 'churn') {
     report = churn(heap, ctl, layout, id, ops, { seed, realtime });
+  } else if (job === 'pool') {
+    report = poolChurn(heap, ctl, layout, id, ops, Pool, layout.startAt + 1, seed);
   } else {
     const times = new Float64Array(samples).fill(1); // pages faulted in now, not while timing
     const busy = latency(heap, times, now, seed);

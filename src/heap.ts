@@ -185,7 +185,7 @@ export class Heap {
       if (options.maximumBytes !== undefined && maxPages * L.PAGE !== this.maximumBytes) {
         throw new RangeError(`${call}: maximumBytes ${options.maximumBytes} differs from the attached heap's ${this.maximumBytes}`);
       }
-      this.check(); // a bounded walk of everything: a damaged heap is refused here
+      checkHeap(this, true); // a bounded walk of everything: a damaged heap is refused here (a realtime thread skips it while the lock is taken)
     }
   }
 

@@ -173,17 +173,23 @@ export function measure(heap: Heap, into: HeapStats): HeapStats {
   }
 }
 
-/** Takes the heap's lock for a walk (shared heaps); throws when it cannot (realtime and busy, or a dead holder). */
-function lock(heap: Heap, call: string): void {
+/**
+ * Takes the heap's lock for a walk (shared heaps). When it cannot — a realtime heap and a taken
+ * lock, or a holder that never let go — throws, or returns false for a busy realtime heap when
+ * `orFalse`.
+ */
+function lock(heap: Heap, call: string, orFalse = false): boolean {
   const code = heap._x.acquire(heap._c);
   if (code === L.OK) {
     heap._sync();
-    return;
+    return true;
   }
   if (code === L.E_BUSY && heap._fault(L.CACHE_FAULT_INFO) !== L.C_LOCK) {
+    if (orFalse) return false;
     throw new HeapError(`${call}: the heap is busy (another thread holds its lock) and this realtime Heap object never waits; call it again later`);
   }
   heap._status(code, call);
+  return false;
 }
 
 /**
@@ -245,12 +251,14 @@ function figures(heap: Heap, into: HeapStats, strict: boolean): boolean {
  * memory only. On a shared heap, other threads' caches, pools and arenas move while it runs: it
  * checks their blocks' headers, not their contents.
  */
-export function checkHeap(heap: Heap): void {
+export function checkHeap(heap: Heap, orSkipIfBusy = false): void {
   if (!heap.shared) {
     new Walk(heap).run();
     return;
   }
-  lock(heap, 'check()');
+  // Attaching on a realtime thread (orSkipIfBusy): the module checked the root already; the walk
+  // is extra, and the thread must not wait for it.
+  if (!lock(heap, 'check()', orSkipIfBusy)) return;
   try {
     new Walk(heap).run();
   } finally {

@@ -331,6 +331,12 @@ export class Pool {
     const v = this._v;
     const m = v.u32;
     const a = this.address;
+    // The owner may have disposed the pool (a bug: it must outlive other threads' frees): its
+    // header and this slab must still be blocks of their kinds before anything is written.
+    const secret = this.heap._s;
+    if (kindAt(m, a - L.HEADER, secret) !== L.KIND_POOL || kindAt(m, ((p & this._mask) >>> 0) - L.HEADER, secret) !== L.KIND_SLAB) {
+      throw new InvalidPointerError(`pool.free(${hex(p)}): the pool at ${hex(a)} was disposed by its owner`, p);
+    }
     const key = Math.imul(p, L.GOLDEN) ^ this._salt;
     const pw = p >>> 2;
     const pos = ((m[pw] ^ key) - 1) >>> 0;

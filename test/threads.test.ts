@@ -254,6 +254,7 @@ describe('pools across threads', () => {
     for (const p of again) pool.free(p);
     pool.dispose();
     expect(remote.disposed).toBe(true);
+    expect(() => remote.free(ps[0])).toThrow(InvalidPointerError); // freed into a disposed pool: refused, nothing written
     heap.check();
   });
 

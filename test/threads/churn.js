@@ -307,8 +307,14 @@ export function poolChurn(heap, ctl, layout, id, ops, Pool, poolAt, seed = 1) {
       out.allocs++;
       stamp(heap.u32, p, 48, 1, k + 1);
       const to = 1 + Math.floor(random() * (layout.threads - 1));
-      if (random() < 0.7 && push(ctl, ringAt(layout, 0, to), layout.cap, p, 48)) out.sent++;
-      else local.push(p);
+      if (random() < 0.7) {
+        while (!push(ctl, ringAt(layout, 0, to), layout.cap, p, 48)) {
+          /* that thread is behind: wait for room (it frees what it has, then takes more) */
+        }
+        out.sent++;
+      } else {
+        local.push(p);
+      }
       if (local.length > 64) {
         const q = local.splice(Math.floor(random() * local.length), 1)[0];
         check(q);

@@ -379,7 +379,7 @@ export class Heap {
    */
   trim(): void {
     const code = this._x.trim(this._c);
-    if (code !== L.E_BUSY || !this.realtime || this._fault(L.CACHE_FAULT_INFO) === L.C_LOCK) this._status(code, 'trim()');
+    if (!this._busy(code)) this._status(code, 'trim()');
   }
 
   /**
@@ -389,6 +389,8 @@ export class Heap {
    * what a `realtime` thread (an AudioWorklet) calls before it starts. Throws OutOfMemoryError
    * when memory runs out (or, on a realtime heap, when the lock is taken: try again).
    * The debug build keeps no caches: there it does nothing.
+   * Not a real-time call itself: it takes the heap's lock (a realtime heap never waits for it:
+   * it throws instead), may grow memory, and makes no garbage. Any thread, for its own Heap object.
    *
    * ```ts
    * const audio = Heap.fromModule(module, { memory, realtime: true });
@@ -407,7 +409,7 @@ export class Heap {
     const cls = Math.max(L.MIN_BLOCK >>> 3, (bytes + this._over) >>> 3);
     const code = this._x.prefill(this._c, cls, count);
     this._sync();
-    if (code === L.E_OOM || (code === L.E_BUSY && this._fault(L.CACHE_FAULT_INFO) !== L.C_LOCK)) throw this._oom(call, bytes * count, 8);
+    if (code === L.E_OOM || this._busy(code)) throw this._oom(call, bytes * count, 8);
     this._status(code, call);
   }
 
@@ -571,7 +573,7 @@ export class Heap {
         // finds the lock taken frees through wasm instead, which defers the block.
         const cls = (this._v.u32[(p - L.HEADER) >>> 2] & ~L.TAGS) >>> 3;
         const code = this._x.flush(this._c, cls, this._v.u32[this._bins + (cls << 2) + 2] >>> 1);
-        if (code !== L.E_BUSY || this._fault(L.CACHE_FAULT_INFO) === L.C_LOCK) {
+        if (!this._busy(code)) {
           this._status(code, what);
           r = this._push(p);
         }
@@ -626,13 +628,20 @@ export class Heap {
    * (a lock nobody released: HeapError).
    */
   _failed(code: number, call: string): number {
-    if (code === L.E_OOM || (code === L.E_BUSY && this._fault(L.CACHE_FAULT_INFO) !== L.C_LOCK)) return 0;
+    if (code === L.E_OOM || this._busy(code)) return 0;
     this._status(code === L.OK ? L.E_CORRUPT : code, call);
     return 0;
   }
 
-  /** @internal Throws unless this Heap object is attached (not disposed). */
-  _live(call: string): void {
+  /**
+   * @internal True when a call failed only because the lock was taken and this realtime Heap
+   * object does not wait (E_BUSY without C_LOCK; with it, nobody released the lock in time).
+   */
+  _busy(code: number): boolean {
+    return code === L.E_BUSY && this._fault(L.CACHE_FAULT_INFO) !== L.C_LOCK;
+  }
+
+  private _live(call: string): void {
     if (this._c === 0) throw new TypeError(`${call}: this Heap object was disposed`);
   }
 

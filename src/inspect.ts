@@ -184,7 +184,7 @@ function lock(heap: Heap, call: string, orFalse = false): boolean {
     heap._sync();
     return true;
   }
-  if (code === L.E_BUSY && heap._fault(L.CACHE_FAULT_INFO) !== L.C_LOCK) {
+  if (heap._busy(code)) {
     if (orFalse) return false;
     throw new HeapError(`${call}: the heap is busy (another thread holds its lock) and this realtime Heap object never waits; call it again later`);
   }

@@ -364,9 +364,9 @@
 // keeps spinning. A waiting or spinning thread gives up too (E_BUSY with faultInfo C_LOCK: a
 // HeapError "the lock was held too long") once the lock has stayed taken, with no unlock by
 // anyone, for Cache.timeout milliseconds (spinners count LOCK_SPINS_PER_MS spins as a
-// millisecond: an estimate, measured on a 2-core x86-64 machine; a faster one gives up sooner):
-// a thread that died holding the lock (a Worker terminated inside a heap call) cannot hang the
-// others forever.
+// millisecond: an estimate, measured in Chromium on a 2-core x86-64 machine — only browser threads
+// spin, Node's can all wait; a faster machine gives up sooner): a thread that died holding the
+// lock (a Worker terminated inside a heap call) cannot hang the others forever.
 // @ts-ignore: decorator
 @inline export const LOCK_SPINS: u32 = 256;
 // @ts-ignore: decorator
@@ -374,7 +374,7 @@
 // @ts-ignore: decorator
 @inline export const LOCK_SLICE_MS: u32 = 100;
 // @ts-ignore: decorator
-@inline export const LOCK_SPINS_PER_MS: u32 = 300000;
+@inline export const LOCK_SPINS_PER_MS: u32 = 1000000;
 /** Cache.timeout when the Heap object does not set one: 10 s. */
 // @ts-ignore: decorator
 @inline export const LOCK_TIMEOUT_MS: u32 = 10000;

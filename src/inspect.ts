@@ -62,7 +62,8 @@ export interface HeapStats {
   busy: number;
   /**
    * True when the heap-wide figures are one consistent moment of the shared core. False only on
-   * a `realtime` heap whose reads kept meeting a taken lock: they may then mix two moments.
+   * a `realtime` heap whose reads kept meeting a taken lock, or when the lock was never released
+   * (a thread died holding it): they may then mix two moments.
    */
   consistent: boolean;
 }
@@ -159,12 +160,14 @@ export function measure(heap: Heap, into: HeapStats): HeapStats {
       return into;
     }
   }
-  if (heap.realtime) {
+  // Other threads keep the lock busy: take it. Not on a realtime heap, and not when nobody has
+  // released it for the timeout (a thread died holding it): stats() then reports what it read.
+  if (heap.realtime || heap._x.acquire(heap._c) !== L.OK) {
     figures(heap, into, false);
     into.consistent = false;
     return into;
   }
-  lock(heap, 'stats()');
+  heap._sync();
   try {
     figures(heap, into, true);
     return into;

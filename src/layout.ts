@@ -163,7 +163,7 @@ export const CACHE_CAN_WAIT = 2;
 export const LOCK_SPINS = 256;
 export const LOCK_REALTIME_SPINS = 16;
 export const LOCK_SLICE_MS = 100;
-export const LOCK_SPINS_PER_MS = 300000;
+export const LOCK_SPINS_PER_MS = 1000000;
 /** Cache.timeout when the Heap object does not set one: 10 s. */
 export const LOCK_TIMEOUT_MS = 10000;
 export const STAT_HEAP_BYTES = 0;

@@ -188,6 +188,9 @@ export const TARGETS = [
     what: 'realtime thread alloc+free p99.9',
     wanted: '≤ 5 µs',
     pass: (v) => v <= 5,
+    // Chromium's timer moves in 5 µs steps (isolated pages and their Workers): a pair of ~0.1 µs
+    // reads 0 or a step, so its tail there says more about the timer than about the heap.
+    hosts: ['node'],
     measure: (q) => threadsFigure(q, 'rtP999'),
     why: (q) =>
       `p99 ${num(q.med('threads', 'wasm-arena', 'rtP99'))} µs: the slow pairs are refills that found the lock taken or the thread ` +

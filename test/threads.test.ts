@@ -154,6 +154,8 @@ describe('realtime heaps never wait', () => {
       rt.free(small); // the cache takes it: no lock needed
       rt.trim(); // does nothing while the lock is taken
       expect(() => rt.dispose()).toThrow(/busy/);
+      expect(() => rt.check()).toThrow(HeapError);
+      expect(rt.stats().consistent).toBe(false); // read without the lock, and it never got a clean read
     });
     const s = rt.stats();
     expect(s.waits).toBe(0);

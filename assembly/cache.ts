@@ -4,16 +4,14 @@
 // Layout of a cache and its bins: see layout.ts.
 
 import {
-  LEFTFREE, HEADER, MIN_BLOCK, EXACT_LIMIT, KIND_CACHED, KIND_CACHE, OK, E_ARGUMENT, E_CORRUPT,
-  C_CACHE, CACHE_BINS_AT, CACHE_BINS, CACHE_SIZE, CACHE_OUT, BIN_HEAD, BIN_COUNT, BIN_LIMIT,
-  BIN_REFILLS, BIN_SIZE, BIN_BYTES, BIN_MIN, BIN_MAX, CACHE_ACTIVE, CACHE_IDLE, SL_BITS,
-  FL_COUNT, ROOT, ROOT_SL_MAP, STAT_HEAP_BYTES, STAT_USED_BYTES, STAT_CACHED_BYTES,
-  STAT_FREE_BYTES, STAT_PEAK_USED_BYTES, STAT_LIVE_BLOCKS, STAT_CACHED_BLOCKS, STAT_FREE_BLOCKS,
-  STAT_LARGEST_FREE, STAT_GENERATION,
+  Cache, LEFTFREE, TAGS, HEADER, MIN_BLOCK, EXACT_LIMIT, KIND_CACHED, KIND_CACHE, OK, E_ARGUMENT,
+  E_CORRUPT, C_CACHE, CACHE_BINS_AT, CACHE_BINS, CACHE_SIZE, BIN_HEAD, BIN_COUNT, BIN_LIMIT,
+  BIN_REFILLS, BIN_SIZE, BIN_BYTES, BIN_MIN, BIN_MAX, BIN_CAP, CACHE_ACTIVE, CACHE_IDLE,
+  LOCK_TIMEOUT_MS,
 } from "./layout";
 import {
   heapStart, blockAt, cacheAt, sizeOf, isKind, setHeader, inHeap, tailOf, root, current, fault,
-  corrupt, msb,
+  corrupt, tagOf,
 } from "./block";
 import { classOf, headAt, listed, search, BITMAP_FAULT } from "./freelist";
 import { find, canSplit, split, canRelease, doRelease, addUsed, subUsed, allocBlock, blockSizeFor } from "./heap";
@@ -44,15 +42,20 @@ export function openCache(flags: u32): u32 {
     c = allocBlock(blockSizeFor(CACHE_SIZE), KIND_CACHE);
     if (!c) return 0;
     memory.fill(c, 0, CACHE_SIZE);
-    // The debug build checks every block at every alloc and free: its bins stay empty (limit 0).
-    if (!DEBUG) for (let cls = MIN_BLOCK >> 3; cls < CACHE_BINS; cls++) store<u32>(binAt(c, cls) + BIN_LIMIT, binLimit(cls << 3));
     cacheAt(c).next = r.caches;
     r.caches = c;
   }
+  // The debug build checks every block at every alloc and free: its bins stay empty (limit 0).
+  // A reused cache loses the limits an earlier owner's prefill() raised.
+  if (!DEBUG) for (let cls = MIN_BLOCK >> 3; cls < CACHE_BINS; cls++) store<u32>(binAt(c, cls) + BIN_LIMIT, binLimit(cls << 3));
   const cache = cacheAt(c);
   cache.flags = flags;
   cache.tag = 0;
   cache.faultCode = OK;
+  cache.contended = 0;
+  cache.waits = 0;
+  cache.busy = 0;
+  cache.timeout = LOCK_TIMEOUT_MS;
   cache.state = CACHE_ACTIVE;
   return c;
 }
@@ -74,16 +77,46 @@ export function closeCache(): u32 {
 export function refill(cls: u32): u32 {
   if (cls < MIN_BLOCK >> 3 || cls >= CACHE_BINS) return fault(E_ARGUMENT, 0, cls);
   const bin = binAt(current(), cls);
-  const s = cls << 3;
   const half = min<u32>(load<u32>(bin + BIN_LIMIT), BIN_MAX) >> 1;
   const count = load<u32>(bin + BIN_COUNT);
-  const want = half > count ? half - count : 1;
+  return fill(cls, half > count ? half - count : 1, false);
+}
+
+/**
+ * Raises the limit of bin `cls` to `count` blocks (at most BIN_CAP) and fills it to `count`,
+ * growing memory if it must (without flushing this cache first, unlike refill: that would undo
+ * other prefilled bins). For a thread that must not wait later: its frees and allocations of this
+ * size stay in the cache. OK, or the fault (E_ARGUMENT, out of memory, damage).
+ */
+export function prefill(cls: u32, count: u32): u32 {
+  if (cls < MIN_BLOCK >> 3 || cls >= CACHE_BINS) return fault(E_ARGUMENT, 0, cls);
+  if (count > BIN_CAP) return fault(E_ARGUMENT, 0, count);
+  if (DEBUG) return OK; // the debug build keeps no caches (every free is checked at once)
+  const bin = binAt(current(), cls);
+  if (load<u32>(bin + BIN_LIMIT) < count) store<u32>(bin + BIN_LIMIT, count);
+  const have = load<u32>(bin + BIN_COUNT);
+  return have >= count ? OK : fill(cls, count - have, true);
+}
+
+/**
+ * Moves `want` blocks of class `cls` from the free lists into the current cache's bin. Refill
+ * (`ahead` false) grows, after flushing this cache, for its first block only; prefill (`ahead`)
+ * grows whenever the free lists run short, by what is still missing.
+ */
+function fill(cls: u32, want: u32, ahead: bool): u32 {
+  const bin = binAt(current(), cls);
+  const s = cls << 3;
   let got: u32 = 0;
   while (got < want) {
     let b: u32 = s < EXACT_LIMIT ? load<u32>(headAt(cls)) : 0;
     if (!b) {
-      // Growing (and flushing this cache first: find) is for the first block only.
-      b = got ? search(s + MIN_BLOCK) : find(s + MIN_BLOCK);
+      if (ahead) {
+        b = search(s + MIN_BLOCK);
+        if (!b) b = find((want - got) * s + MIN_BLOCK, false);
+      } else {
+        // Growing (and flushing this cache first: find) is for the first block only.
+        b = got ? search(s + MIN_BLOCK) : find(s + MIN_BLOCK, true);
+      }
       if (!b || b == BITMAP_FAULT) break;
     } else if (!inHeap(b)) {
       corrupt(headAt(cls), C_CACHE);
@@ -116,7 +149,7 @@ export function refill(cls: u32): u32 {
     got += k;
   }
   store<u32>(bin + BIN_REFILLS, load<u32>(bin + BIN_REFILLS) + 1);
-  return got ? OK : cacheAt(current()).faultCode;
+  return got == want || (got && !ahead) ? OK : cacheAt(current()).faultCode;
 }
 
 /**
@@ -126,35 +159,75 @@ export function refill(cls: u32): u32 {
 export function flush(cls: u32, keep: u32): u32 {
   if (cls >= CACHE_BINS) return fault(E_ARGUMENT, 0, cls);
   const bin = binAt(current(), cls);
-  const s = cls << 3;
-  let n = load<u32>(bin + BIN_COUNT);
-  let head = load<u32>(bin + BIN_HEAD);
+  return release(bin + BIN_HEAD, bin + BIN_COUNT, keep, cls << 3);
+}
+
+/**
+ * Returns CACHED blocks of a chain (its first block's address at `headAt`, its length at
+ * `countAt`, linked through Block.prev) to the free lists until `keep` are left; `s`: the size
+ * every block must have (0: any). An entry that is not a CACHED block (of size s) stops it
+ * (E_CORRUPT; the chain then starts at that entry).
+ */
+function release(headAt: u32, countAt: u32, keep: u32, s: u32): u32 {
+  let n = load<u32>(countAt);
+  let head = load<u32>(headAt);
   let code = OK;
   while (n > keep) {
-    if (!head || !inHeap(head) || !isKind(head, KIND_CACHED) || sizeOf(head) != s) {
+    if (!head || !inHeap(head) || !isKind(head, KIND_CACHED) || (s && sizeOf(head) != s)) {
       code = fault(E_CORRUPT, head, C_CACHE);
       break;
     }
     const next = blockAt(head).prev;
     const info = blockAt(head).info;
-    if (!canRelease(head, s, info)) {
+    const size = info & ~TAGS;
+    if (!canRelease(head, size, info)) {
       code = E_CORRUPT;
       break;
     }
-    subUsed(s, 1);
-    doRelease(head, s, info);
+    subUsed(size, 1);
+    doRelease(head, size, info);
     head = next;
     n--;
   }
-  store<u32>(bin + BIN_HEAD, head);
-  store<u32>(bin + BIN_COUNT, n);
+  store<u32>(headAt, head);
+  store<u32>(countAt, n);
   return code;
 }
 
-/** Flushes every bin of the current cache; OK or the first fault. */
+// ── Deferred frees (realtime) ───────────────────────────────────────────────────────────────────
+
+/**
+ * Parks the held block b (validated by the caller, of any kind) on the current cache's deferred
+ * list, without the lock: a realtime thread's free while another thread holds it. Only its tag
+ * changes (to CACHED: freeing it again is a double free), like a push on a bin. O(1).
+ */
+export function defer(b: u32): u32 {
+  const cache = cacheAt(current());
+  const size = sizeOf(b);
+  blockAt(b).tag = tagOf(b, size, KIND_CACHED);
+  blockAt(b).prev = cache.deferred;
+  cache.deferred = b;
+  cache.deferredCount++;
+  cache.deferredBytes += size;
+  return OK;
+}
+
+/** Returns the current cache's deferred blocks to the free lists (caller holds the lock). */
+export function drainDeferred(): u32 {
+  const c = current();
+  const code = release(c + offsetof<Cache>("deferred"), c + offsetof<Cache>("deferredCount"), 0, 0);
+  if (!code) cacheAt(c).deferredBytes = 0;
+  return code;
+}
+
+/** Flushes every bin and the deferred list of the current cache; OK or the first fault. */
 export function flushAll(): u32 {
   const c = current();
   if (!c) return OK;
+  if (SHARED && cacheAt(c).deferred) {
+    const code = drainDeferred();
+    if (code) return code;
+  }
   for (let cls = MIN_BLOCK >> 3; cls < CACHE_BINS; cls++) {
     if (load<u32>(binAt(c, cls) + BIN_COUNT)) {
       const code = flush(cls, 0);

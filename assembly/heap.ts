@@ -11,15 +11,16 @@ import {
   FREE, LEFTFREE, TAGS, HEADER, GRANULE, MIN_BLOCK, MAX_REQUEST, MAX_ALIGN, SL_BITS, SMALL_LIMIT,
   OVERHEAD, CANARY, KIND_USER, KIND_FREE, KIND_STALE, KIND_CACHED, KIND_COUNT,
   OK, E_OOM, E_NOT_A_BLOCK, E_DOUBLE_FREE, E_KIND, E_RANGE, E_ARGUMENT, E_CORRUPT,
-  C_HEADER, C_NEIGHBOUR, C_LINK, C_POISON, POISON32,
+  C_HEADER, C_NEIGHBOUR, C_LINK, C_POISON, POISON32, CACHE_REALTIME,
 } from "./layout";
 import {
   heapStart, blockAt, sizeOf, kindOf, isKind, tagOf, setHeader, inHeap, tailOf, root, fault,
-  corrupt, maxPages, msb,
+  corrupt, maxPages, msb, current, cacheAt,
 } from "./block";
 import { classOf, listed, headOK, link, unlink, search, BITMAP_FAULT } from "./freelist";
 import { poison, poisonIntact, writeCanary, canaryIntact, writeTrailer, dropTrailer } from "./debug";
 import { flushAll } from "./cache";
+import { catchUp } from "./lock";
 
 // ── Sizes and counters ──────────────────────────────────────────────────────────────────────────
 
@@ -193,13 +194,15 @@ function hold(b: u32, size: u32, tags: u32, kind: u32): u32 {
 /**
  * A listed free block of at least `need` bytes, or 0: out of memory (E_OOM recorded) or damage
  * (E_CORRUPT recorded). Before growing memory, the caller's own cache is flushed: blocks parked
- * there may merge into what is needed.
+ * there may merge into what is needed. Not when `flushFirst` is false (prefill), nor for a
+ * realtime cache: its bins are its reserve for the times it cannot get the lock.
  */
-export function find(need: u32): u32 {
+export function find(need: u32, flushFirst: bool = true): u32 {
   let b = search(need);
   if (!b) {
-    if (flushAll()) return 0;
-    b = search(need);
+    if (SHARED && current() && (cacheAt(current()).flags & CACHE_REALTIME)) flushFirst = false;
+    if (flushFirst && flushAll()) return 0;
+    if (flushFirst) b = search(need);
     if (!b) {
       if (!grow(need)) return 0;
       b = search(need);
@@ -305,7 +308,13 @@ function grow(need: u32): bool {
  */
 export function validate(u: u32, kind: u32): u32 {
   const b = u - HEADER;
-  if ((u & (GRANULE - 1)) || u < heapStart() + HEADER || b >= tailOf()) return fault(E_RANGE, u, 0);
+  if ((u & (GRANULE - 1)) || u < heapStart() + HEADER) return fault(E_RANGE, u, 0);
+  if (b >= tailOf()) {
+    // Shared: another thread may have grown the heap (and handed us a block in the new memory)
+    // before this instance saw the new size.
+    catchUp();
+    if (b >= tailOf()) return fault(E_RANGE, u, 0);
+  }
   const k = kindOf(b);
   if (k == kind && !(blockAt(b).info & FREE)) {
     if (DEBUG && !canaryIntact(b, sizeOf(b))) return E_CORRUPT;

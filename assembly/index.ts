@@ -8,17 +8,17 @@
 import {
   Root, ROOT, HEAP_MAGIC, ROOT_SIZE, MAX_PAGES, HEADER, GRANULE, OVERHEAD, KIND_USER, KIND_FREE,
   KIND_STALE, KIND_CACHED, KIND_COUNT, BUILD_DEBUG, BUILD_SHARED, BUILD_PROFILE, GOLDEN,
-  OK, E_ARGUMENT, E_OOM, E_CORRUPT, C_ROOT,
+  OK, E_ARGUMENT, E_OOM, E_BUSY, E_CORRUPT, C_ROOT, C_LOCK,
 } from "./layout";
 import {
-  heapStart, enter, setIdentity, setHeader, root, tailOf, fault, sizeOf,
+  heapStart, enter, setIdentity, setHeader, root, tailOf, fault, sizeOf, cacheAt,
 } from "./block";
 import {
   blockSizeFor, allocBlock, allocAligned, validate, freeBlock, resize, checkRequest, usable,
   canRelease, doRelease,
 } from "./heap";
-import { openCache, closeCache, refill as refillBin, flush as flushBin, flushAll } from "./cache";
-import { lock, unlock } from "./lock";
+import { openCache, closeCache, refill as refillBin, prefill as prefillBin, flush as flushBin, flushAll, defer } from "./cache";
+import { lock, unlock, catchUp, setBareFlags } from "./lock";
 import { openProfile, findProfile } from "./debug";
 
 // @ts-ignore: decorator
@@ -95,7 +95,9 @@ export function attach(flags: u32): u32 {
       r.maxPages < <u32>memory.size() || r.overhead != OVERHEAD) return C_ROOT;
   if (r.build != BUILD) return E_ARGUMENT;
   setIdentity(r.secret, r.maxPages);
+  catchUp();
   if (PROFILE) findProfile();
+  setBareFlags(flags);
   const code = lock();
   if (code) return code == E_CORRUPT ? C_ROOT : code; // the lock word is part of the root
   const c = openCache(flags);
@@ -128,14 +130,21 @@ export function alloc(c: u32, size: u32, align: u32, kind: u32): u32 {
   return u;
 }
 
-/** Frees the block of `kind` at user pointer `u`; OK or a status code (nothing changed then). */
+/**
+ * Frees the block of `kind` at user pointer `u`; OK or a status code (nothing changed then).
+ * Shared build: a realtime cache that finds the lock taken parks the block on its deferred list
+ * (OK); the next call of this cache that takes the lock returns it to the free lists.
+ */
 export function free(c: u32, u: u32, kind: u32): u32 {
   enter(c);
   const v = validate(u, kind);
   if (v) return v;
   const locked = lock();
-  if (locked) return locked;
-  const code = freeBlock(u - HEADER);
+  // A realtime caller that found the lock taken parks the block (O(1)); its next locked call frees it.
+  if (locked) return locked == E_BUSY && cacheAt(c).faultInfo != C_LOCK ? defer(u - HEADER) : locked;
+  // Validated again under the lock: the same block freed by two threads at once is one free
+  // and one double free, never two.
+  const code = SHARED ? validate(u, kind) || freeBlock(u - HEADER) : freeBlock(u - HEADER);
   unlock();
   return code;
 }
@@ -147,7 +156,8 @@ export function free(c: u32, u: u32, kind: u32): u32 {
 export function realloc(c: u32, u: u32, size: u32, align: u32): u32 {
   enter(c);
   if (validate(u, KIND_USER) || checkRequest(size, align) || lock()) return 0;
-  const p = resize(u - HEADER, blockSizeFor(size), align < GRANULE ? GRANULE : align, size);
+  // Validated again under the lock (another thread may have freed it meanwhile).
+  const p = SHARED && validate(u, KIND_USER) ? 0 : resize(u - HEADER, blockSizeFor(size), align < GRANULE ? GRANULE : align, size);
   unlock();
   return p;
 }
@@ -178,7 +188,20 @@ export function flush(c: u32, cls: u32, keep: u32): u32 {
   return code;
 }
 
-/** Returns every block of cache `c` to the free lists. */
+/**
+ * Raises the limit of bin `cls` of cache `c` to `count` blocks and fills it that far (see
+ * cache.ts), so that a thread that must not wait later finds them there.
+ */
+export function prefill(c: u32, cls: u32, count: u32): u32 {
+  enter(c);
+  const locked = lock();
+  if (locked) return locked;
+  const code = prefillBin(cls, count);
+  unlock();
+  return code;
+}
+
+/** Returns every block of cache `c` (its bins and deferred frees) to the free lists. */
 export function trim(c: u32): u32 {
   enter(c);
   const locked = lock();

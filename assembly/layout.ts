@@ -196,6 +196,7 @@
 //
 //  ROOT +   0  struct Root (below)           words that attach, stats() and check() read
 //       +  64  lock                          its own cache line: threads spin on it, not on counters
+//       +  68  epoch                         bumped by every unlock (a seqlock for lock-free readers)
 //       + 128  slMap[FL_COUNT]               bit sl set ⇔ heads[fl · 32 + sl] ≠ 0
 //       + 256  heads[CLASS_COUNT]            first free block of each class (0 = empty)
 //
@@ -242,6 +243,14 @@
 @inline export const HEAP_MAGIC: u32 = 0x32414E57; // "WNA2": layout version 2
 // @ts-ignore: decorator
 @inline export const ROOT_LOCK: u32 = 64;
+/**
+ * Bumped (atomically) by the lock holder just before it releases the lock. Every word the lock
+ * guards (the root's counters, lists and bitmaps, every block's FREE state) changes only under
+ * it, so a reader that sees the lock free and the same epoch before and after its reads has read
+ * one consistent state without taking the lock (stats() on a thread that must not wait).
+ */
+// @ts-ignore: decorator
+@inline export const ROOT_EPOCH: u32 = 68;
 // @ts-ignore: decorator
 @inline export const ROOT_SL_MAP: u32 = 128;
 // @ts-ignore: decorator
@@ -261,15 +270,23 @@
 //
 //  c = user pointer of a KIND_CACHE block
 //   +0   struct Cache (below)
-//   +32  out[16]: what the last stats() call measured (STAT_* word indices)
+//   +64  out[16]: what the last stats() call measured (STAT_* word indices)
 //   +128 bins[CACHE_BINS]: { head, count, limit, refills }, bin index = block size >> 3
 //
 //  bin ──► block ──► block ──► 0        (linked through Block.prev, kind CACHED)
+//  deferred ──► block ──► block ──► 0   (the same links; blocks of any size)
 //
 // The JavaScript side pops a bin when it allocates a small block and pushes it when it frees one
 // (while count < limit); refill() and flush() move blocks between the bins and the free lists in
-// batches of limit / 2. A block is in a bin exactly when its kind is CACHED: popping a block that
-// is not CACHED, or pushing one that is, is detected (a double free, or a damaged link).
+// batches of limit / 2. A block is in a bin (or on the deferred list) exactly when its kind is
+// CACHED: popping a block that is not CACHED, or pushing one that is, is detected (a double free,
+// or a damaged link).
+//
+// Threads. A cache belongs to one Heap object, so to one thread: only that thread's JavaScript
+// pushes and pops its bins, and only that thread's wasm calls refill, flush and drain them (under
+// the lock). Other threads read its words (stats(), check()) but never write them. A block may
+// be freed into any thread's cache, whoever allocated it. The lock-free counters below are
+// written by the owning thread only.
 
 @unmanaged export class Cache {
   /** Next registered cache (0 = last). */
@@ -286,10 +303,22 @@
   deferred: u32;
   /** Profile build: the tag later allocations carry. */
   tag: u32;
+  /** Blocks on the deferred list (its walks are bounded by it). */
+  deferredCount: u32;
+  /** Bytes in the blocks on the deferred list (stats() reads it, never walks another's list). */
+  deferredBytes: u32;
+  /** Times this cache found the lock taken (it then spun, waited or gave up). */
+  contended: u32;
+  /** Times this cache went past the bounded spin into a waiting path (sleep, or an unbounded spin). */
+  waits: u32;
+  /** Realtime: times a call gave up because the lock stayed taken (E_BUSY; frees were deferred). */
+  busy: u32;
+  /** Milliseconds to wait for a lock that nobody releases before giving up (see LOCK_*). */
+  timeout: u32;
 }
 
 // @ts-ignore: decorator
-@inline export const CACHE_OUT: u32 = 32;
+@inline export const CACHE_OUT: u32 = 64;
 // @ts-ignore: decorator
 @inline export const CACHE_BINS_AT: u32 = 128;
 /** Bins cover block sizes up to 8 · (CACHE_BINS - 1): requests up to CACHE_MAX_REQUEST in every build. */
@@ -316,6 +345,9 @@
 @inline export const BIN_MIN: u32 = 8;
 // @ts-ignore: decorator
 @inline export const BIN_MAX: u32 = 64;
+/** prefill() raises a bin's limit up to this many blocks; every walk of a bin is bounded by it. */
+// @ts-ignore: decorator
+@inline export const BIN_CAP: u32 = 4096;
 
 // Cache.state
 // @ts-ignore: decorator
@@ -328,6 +360,26 @@
 /** The thread may block in Atomics.wait (not a browser's main thread, not an AudioWorklet). */
 // @ts-ignore: decorator
 @inline export const CACHE_CAN_WAIT: u32 = 2;
+
+// The lock (shared build). Every thread first spins LOCK_SPINS times (a realtime cache only
+// LOCK_REALTIME_SPINS times: well under a microsecond). Then a realtime cache gives up (E_BUSY); a thread that may wait sleeps in slices of at most LOCK_SLICE_MS; one that may not
+// keeps spinning. A waiting or spinning thread gives up too (E_BUSY with faultInfo C_LOCK: a
+// HeapError "the lock was held too long") once the lock has stayed taken, with no unlock by
+// anyone, for Cache.timeout milliseconds (spinners count LOCK_SPINS_PER_MS spins as a
+// millisecond: an estimate, measured in Chromium on a 2-core x86-64 machine — only browser threads
+// spin, Node's can all wait; a faster machine gives up sooner): a thread that died holding the
+// lock (a Worker terminated inside a heap call) cannot hang the others forever.
+// @ts-ignore: decorator
+@inline export const LOCK_SPINS: u32 = 256;
+// @ts-ignore: decorator
+@inline export const LOCK_REALTIME_SPINS: u32 = 16;
+// @ts-ignore: decorator
+@inline export const LOCK_SLICE_MS: u32 = 100;
+// @ts-ignore: decorator
+@inline export const LOCK_SPINS_PER_MS: u32 = 1000000;
+/** Cache.timeout when the Heap object does not set one: 10 s. */
+// @ts-ignore: decorator
+@inline export const LOCK_TIMEOUT_MS: u32 = 10000;
 
 // stats() results, word indices into Cache.out.
 // @ts-ignore: decorator
@@ -594,7 +646,10 @@
 /** Allocator metadata is damaged (faultAddr: where; faultInfo: a C_* detail). */
 // @ts-ignore: decorator
 @inline export const E_CORRUPT: u32 = 7;
-/** The heap's lock was taken and this realtime cache may not wait. */
+/**
+ * The heap's lock was taken and this realtime cache may not wait (faultInfo 0), or the lock
+ * stayed taken past the timeout with no unlock by anyone (faultInfo C_LOCK).
+ */
 // @ts-ignore: decorator
 @inline export const E_BUSY: u32 = 8;
 
@@ -615,6 +670,7 @@
 @inline export const C_CANARY: u32 = 22;
 // @ts-ignore: decorator
 @inline export const C_POISON: u32 = 23;
+/** With E_BUSY: the lock stayed taken past the caller's timeout with no unlock by anyone. */
 // @ts-ignore: decorator
 @inline export const C_LOCK: u32 = 24;
 

@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // `npm run fuzz`: the property test of test/property.test.ts and the stray-write fuzzer of
-// test/stray.test.ts run for many operations, then the two-thread ring test
+// test/stray.test.ts run for many operations; the threads churn with 1 000 000 operations per
+// thread: test/threads.test.ts (Node worker_threads: 2 and 4 threads, three fresh seeds each) and
+// test/threads.browser.test.ts (Chromium: Workers and an AudioWorklet),
+// WASM_ARENA_THREADS_OPS=<n> for another count; then the two-thread ring test
 // (test/ring.threads.test.ts) for ten samples per operation.
 //
 //   npm run fuzz                 10 000 000 operations (the stray-write fuzzer: that many in the
@@ -29,15 +32,21 @@ if (!Number.isSafeInteger(ops) || ops <= 0) {
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
-const r = spawnSync(process.execPath, [vitest, 'run', '--project', 'node', 'test/property.test.ts', 'test/stray.test.ts'], {
+const threadOps = process.env.WASM_ARENA_THREADS_OPS ?? '1000000';
+const r = spawnSync(process.execPath, [vitest, 'run', '--project', 'node', 'test/property.test.ts', 'test/stray.test.ts', 'test/threads.test.ts'], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, WASM_ARENA_FUZZ_OPS: String(ops) },
+  env: { ...process.env, WASM_ARENA_FUZZ_OPS: String(ops), WASM_ARENA_THREADS_OPS: threadOps },
 });
-if (r.status !== 0) process.exit(r.status ?? 1);
 const ring = spawnSync(process.execPath, [vitest, 'run', '--project', 'node', 'test/ring.threads.test.ts'], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, WASM_ARENA_RING_SAMPLES: String(ops * 10) },
 });
-process.exit(ring.status ?? 1);
+// The browser side reads it through Vite, which passes on VITE_* variables only.
+const b = spawnSync(process.execPath, [vitest, 'run', '--project', 'browser', 'test/threads.browser.test.ts'], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, VITE_WASM_ARENA_THREADS_OPS: threadOps },
+});
+process.exit(r.status === 0 && ring.status === 0 && b.status === 0 ? 0 : 1);

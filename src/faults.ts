@@ -2,7 +2,7 @@
 // a typed error whose message names the call, the value and what was wrong.
 
 import * as L from './layout.js';
-import { HeapCorruptionError, InvalidPointerError, OutOfMemoryError } from './errors.js';
+import { HeapCorruptionError, HeapError, InvalidPointerError, OutOfMemoryError } from './errors.js';
 
 export const hex = (n: number): string => '0x' + (n >>> 0).toString(16);
 
@@ -25,7 +25,7 @@ export function corruptionDetail(info: number): string {
     case L.C_CACHE: return 'a cache entry is not a cached block of its size (a write into freed memory?)';
     case L.C_CANARY: return `write past the end of the block: its canary at +${at} was overwritten`;
     case L.C_POISON: return `use after free: the free block was written at +${at} after it was freed`;
-    case L.C_LOCK: return "the heap's lock word is damaged";
+    case L.C_LOCK: return "the heap's lock word is damaged (it holds no lock state)";
     default: return `damage of kind ${info}`;
   }
 }
@@ -50,7 +50,12 @@ export function errorFor(call: string, code: number, addr: number, info: number)
     case L.E_OOM:
       return new OutOfMemoryError(`${call}: out of memory`);
     case L.E_BUSY:
-      return new OutOfMemoryError(`${call}: the heap is busy (another thread holds its lock) and this realtime heap never waits`);
+      if (info === L.C_LOCK) {
+        return new HeapError(
+          `${call}: the heap's lock was held by another thread for longer than this Heap object's lockTimeoutMs, with no unlock ` +
+            'by anyone: a thread probably stopped inside a heap call (a Worker terminated while it allocated?); the heap cannot be used safely any more');
+      }
+      return new OutOfMemoryError(`${call}: the heap is busy (another thread holds its lock) and this realtime heap never waits; try again later`);
     case L.E_CORRUPT:
       return new HeapCorruptionError(`${call}: heap corruption at ${at}: ${corruptionDetail(info)}; nothing was changed`, addr);
     default:

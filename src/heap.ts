@@ -40,10 +40,19 @@ export interface HeapOptions {
   /** With `shared`: a shared memory that already holds a heap (attach to it) or is empty. */
   memory?: WebAssembly.Memory;
   /**
-   * For a thread that must never wait (an AudioWorklet): on a shared heap, calls that would need
-   * the lock while another thread holds it fail fast (`tryAlloc` returns 0) instead of waiting.
+   * For a thread that must never wait (an AudioWorklet): on a shared heap, this Heap object never
+   * calls Atomics.wait and never spins without bound. Its fast paths never touch the lock; where a
+   * slow path finds the lock taken, `tryAlloc` returns 0 (`alloc` throws OutOfMemoryError saying
+   * the heap was busy) and a free is deferred to this Heap object's next call that gets the lock.
+   * `heap.prefill(bytes, count)` and pools with a `capacity` reserve ahead.
    */
   realtime?: boolean;
+  /**
+   * Shared heaps: how long (ms) this Heap object waits for the heap's lock while nobody releases
+   * it, before it gives up with a HeapError (a thread stopped inside a heap call: a Worker
+   * terminated while it allocated). Default 10 000; 0 waits forever.
+   */
+  lockTimeoutMs?: number;
   /**
    * Non-shared heaps that can grow switch their memory to a resizable buffer where the engine
    * has one (`toResizableBuffer`), so allocArray views survive growth. Default true. Element
@@ -143,6 +152,10 @@ export class Heap {
     if (initial > maxPages) {
       throw new RangeError(`${call}: initialBytes (${show(options.initialBytes)}) exceeds maximumBytes (${show(options.maximumBytes)})`);
     }
+    const timeout = options.lockTimeoutMs;
+    if (timeout !== undefined && (typeof timeout !== 'number' || (timeout >>> 0) !== timeout)) {
+      throw new RangeError(`${call}: lockTimeoutMs must be a whole number of milliseconds (0: wait forever), got ${show(timeout)}`);
+    }
     module ??= moduleSync(build);
     // The memory is made here at its initial size (every build imports it): growing a memory
     // detaches its old buffer, and one detached buffer anywhere makes V8 check every typed-array
@@ -168,6 +181,7 @@ export class Heap {
     let c = attaching ? x.attach(flags) : x.init(initial, maxPages, randomSecret(), flags);
     if (!attaching && c === L.E_ARGUMENT && this.shared) c = x.attach(flags); // another thread made it first
     if (c < L.MEMORY_BASE) throw initError(call, c, initial);
+    if (timeout !== undefined) new Uint32Array(memory.buffer, c + L.CACHE_TIMEOUT, 1)[0] = timeout;
     this.stableViews = this.shared || initial === maxPages || (options.resizable !== false && makeBufferResizable(this.memory));
     this._v = new Views(this.memory.buffer);
     this._buffers = [this._v.buffer];
@@ -185,7 +199,7 @@ export class Heap {
       if (options.maximumBytes !== undefined && maxPages * L.PAGE !== this.maximumBytes) {
         throw new RangeError(`${call}: maximumBytes ${options.maximumBytes} differs from the attached heap's ${this.maximumBytes}`);
       }
-      this.check(); // a bounded walk of everything: a damaged heap is refused here
+      checkHeap(this, true); // a bounded walk of everything: a damaged heap is refused here (a realtime thread skips it while the lock is taken)
     }
     // A profile heap takes its methods from 'wasm-arena/profile': the plain heap's paths never
     // test for profiling.
@@ -414,9 +428,44 @@ export class Heap {
     return createSoa(this, type, capacity);
   }
 
-  /** Returns every block parked in this Heap object's cache to the free lists. */
+  /**
+   * Returns every block parked in this Heap object's cache (and its deferred frees) to the free
+   * lists. Real-time: on a `realtime` heap whose lock is taken it does nothing (never waits).
+   */
   trim(): void {
-    this._status(this._x.trim(this._c), 'trim()');
+    const code = this._x.trim(this._c);
+    if (!this._busy(code)) this._status(code, 'trim()');
+  }
+
+  /**
+   * Fills this Heap object's cache with `count` blocks for requests of `bytes` bytes (1 to 1023)
+   * now, raising the cache's limit for that size to `count` (at most 4096), so that later
+   * allocations and frees of that size by this Heap object run in JavaScript without the lock:
+   * what a `realtime` thread (an AudioWorklet) calls before it starts. Throws OutOfMemoryError
+   * when memory runs out (or, on a realtime heap, when the lock is taken: try again).
+   * The debug build keeps no caches: there it does nothing.
+   * Not a real-time call itself: it takes the heap's lock (a realtime heap never waits for it:
+   * it throws instead), may grow memory, and makes no garbage. Any thread, for its own Heap object.
+   *
+   * ```ts
+   * const audio = Heap.fromModule(module, { memory, realtime: true });
+   * audio.prefill(256, 64);        // 64 voices' worth of 256-byte blocks, ready without the lock
+   * ```
+   */
+  prefill(bytes: number, count: number): void {
+    if (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes < 1 || bytes > L.CACHE_MAX_REQUEST) {
+      throw new RangeError(`prefill: bytes must be an integer from 1 to ${L.CACHE_MAX_REQUEST}, got ${show(bytes)}`);
+    }
+    if (typeof count !== 'number' || (count >>> 0) !== count || count > L.BIN_CAP) {
+      throw new RangeError(`prefill: count must be an integer from 0 to ${L.BIN_CAP}, got ${show(count)}`);
+    }
+    const call = `prefill(${bytes}, ${count})`;
+    this._live(call);
+    const cls = Math.max(L.MIN_BLOCK >>> 3, (bytes + this._over) >>> 3);
+    const code = this._x.prefill(this._c, cls, count);
+    this._sync();
+    if (code === L.E_OOM || this._busy(code)) throw this._oom(call, bytes * count, 8);
+    this._status(code, call);
   }
 
   // ── Whole-memory views: always current (re-made after a growth, on next access) ──────────
@@ -551,8 +600,7 @@ export class Heap {
       if (this._v.u32[this._bins + (cls << 2)] !== 0) this._check(x.flush(this._c, cls, 0), call, bytes, align);
       const code = x.refill(this._c, cls);
       this._sync();
-      if (code === L.E_OOM || code === L.E_BUSY) return 0;
-      this._check(code, call, bytes, align);
+      if (code !== L.OK) return this._failed(code, call, bytes, align);
       p = this._pop(cls);
       if (p !== 0) return p;
       this._check(x.flush(this._c, cls, 0), call, bytes, align);
@@ -561,11 +609,7 @@ export class Heap {
     this._live(call);
     const p = x.alloc(this._c, bytes, align, kind) >>> 0;
     this._sync();
-    if (p !== 0) return p;
-    const code = this._fault(L.CACHE_FAULT_CODE);
-    if (code === L.E_OOM || code === L.E_BUSY) return 0;
-    this._check(code === L.OK ? L.E_CORRUPT : code, call, bytes, align);
-    return 0;
+    return p !== 0 ? p : this._failed(this._fault(L.CACHE_FAULT_CODE), call, bytes, align);
   }
 
   /** @internal Throws the error for status `code` of `call(bytes, align)` unless it is OK. */
@@ -583,11 +627,14 @@ export class Heap {
     if (!this.debug) {
       let r = this._push(p);
       if (r === 1) {
-        // The bin is full: return half of it to the free lists, then push.
+        // The bin is full: return half of it to the free lists, then push. A realtime heap that
+        // finds the lock taken frees through wasm instead, which defers the block.
         const cls = (this._v.u32[(p - L.HEADER) >>> 2] & ~L.TAGS) >>> 3;
         const code = this._x.flush(this._c, cls, this._v.u32[this._bins + (cls << 2) + 2] >>> 1);
-        if (code !== L.OK) this._status(code, `${call}(${hex(p)})`);
-        r = this._push(p);
+        if (!this._busy(code)) {
+          this._status(code, `${call}(${hex(p)})`);
+          r = this._push(p);
+        }
       }
       if (r === 0) return;
     }
@@ -635,6 +682,23 @@ export class Heap {
     if (code !== L.OK) throw errorFor(call, code, this._fault(L.CACHE_FAULT_ADDR), this._fault(L.CACHE_FAULT_INFO));
   }
 
+  /**
+   * @internal 0 for out of memory and busy (the caller throws or returns 0); throws for the rest
+   * (a lock nobody released: HeapError).
+   */
+  _failed(code: number, call: string, bytes: number, align: number): number {
+    if (code === L.E_OOM || this._busy(code)) return 0;
+    this._check(code === L.OK ? L.E_CORRUPT : code, call, bytes, align);
+    return 0;
+  }
+
+  /**
+   * @internal True when a call failed only because the lock was taken and this realtime Heap
+   * object does not wait (E_BUSY without C_LOCK; with it, nobody released the lock in time).
+   */
+  _busy(code: number): boolean {
+    return code === L.E_BUSY && this._fault(L.CACHE_FAULT_INFO) !== L.C_LOCK;
+  }
   private _live(call: string): void {
     if (this._c === 0) throw new TypeError(`${call}: this Heap object was disposed`);
   }

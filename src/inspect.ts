@@ -1,13 +1,21 @@
 // heap.check() and heap.stats(): read-only walks of the whole heap, in JavaScript.
 //
-// Both only read memory (a meter on another thread may call them while the heap is in use), and
-// every walk is bounded by the heap's size, so a stray write can make them report damage, never
-// hang or trap. check() verifies, like emmalloc's emmalloc_validate_memory_regions(), every
-// invariant the allocator relies on; tests run it after every operation. It is written apart from
-// the code it checks (assembly/), from the layout alone.
+// Both only read memory, and every walk is bounded by the heap's size, so a stray write can make
+// them report damage, never hang or trap. check() verifies, like emmalloc's
+// emmalloc_validate_memory_regions(), every invariant the allocator relies on; tests run it after
+// every operation. It is written apart from the code it checks (assembly/), from the layout alone.
+//
+// Shared heaps, other threads running. check() holds the heap's lock for its walk: block sizes,
+// the free lists and the root's counters stand still. What still moves is what other threads
+// change without the lock: the tags of held blocks (USER ⇄ CACHED: their caches' pushes and pops,
+// realtime deferred frees), their caches' bins, their pools' and arenas' contents. So a held
+// block counts as held whichever of the two it says; this thread's own cache, pools and arenas
+// are checked entry by entry; other threads' only by their blocks' headers. stats() reads without
+// the lock (a seqlock: Root's epoch, bumped at every unlock, read before and after), falling back
+// to the lock when other threads keep it busy (never on a realtime heap).
 
 import * as L from './layout.js';
-import { HeapCorruptionError } from './errors.js';
+import { HeapCorruptionError, HeapError } from './errors.js';
 import { hex, kindName } from './faults.js';
 import { arenaFault } from './arena.js';
 import { poolFault } from './pool.js';
@@ -42,6 +50,23 @@ export interface HeapStats {
   shared: boolean;
   /** True when views made by allocArray survive growth (shared, resizable buffer, or fixed size). */
   stableViews: boolean;
+  /** Blocks this Heap object freed while the lock was taken (realtime), waiting for its next locked call (part of cachedBlocks). */
+  deferredBlocks: number;
+  /** Shared heaps: this Heap object's calls that found the heap's lock taken (they spun, waited or gave up). */
+  contended: number;
+  /**
+   * Shared heaps: this Heap object's calls that went past the bounded spin into a wait (Atomics
+   * wait, or an unbounded spin where the thread may not wait). Always 0 on a `realtime` heap.
+   */
+  waits: number;
+  /** Realtime heaps: this Heap object's calls that gave up because the lock was taken (tryAlloc → 0, frees deferred). */
+  busy: number;
+  /**
+   * True when the heap-wide figures are one consistent moment of the shared core. False only on
+   * a `realtime` heap whose reads kept meeting a taken lock, or when the lock was never released
+   * (a thread died holding it): they may then mix two moments.
+   */
+  consistent: boolean;
 }
 
 const R = (field: number): number => (L.ROOT + field) >>> 2; // word index of a root field
@@ -76,45 +101,124 @@ export function rootCheckOf(m: Uint32Array): number {
 }
 
 /**
- * All registered caches (bounded walk): [cached bytes, cached blocks, the caches' own bytes, their
- * count, whether `mine` is one of them].
+ * What the registered caches hold: bytes and blocks cached (bins and deferred lists), the caches'
+ * own bytes and count, and whether a given cache is one of them.
  */
-function cached(m: Uint32Array, secret: number, tail: number, call: string, mine = 0): [number, number, number, number, boolean] {
-  let bytes = 0;
-  let blocks = 0;
-  let own = 0;
-  let caches = 0;
-  let found = false;
+interface CacheTotals {
+  bytes: number;
+  blocks: number;
+  own: number;
+  caches: number;
+  found: boolean;
+}
+
+/**
+ * All registered caches (a bounded walk): fills `t` (`t.found`: `mine` is registered); returns
+ * null, or what is wrong with the registry. Other threads' counts move while it reads: each is
+ * read once and bounded.
+ */
+function cached(m: Uint32Array, secret: number, tail: number, t: CacheTotals, mine = 0): string | null {
+  t.bytes = t.blocks = t.own = t.caches = 0;
+  t.found = false;
   let guard = Math.floor(tail / L.CACHE_SIZE) + 1;
   for (let c = m[R(L.ROOT_CACHES)]; c !== 0; c = m[(c + L.CACHE_NEXT) >>> 2]) {
     if (guard-- === 0 || c >= tail || c & 7 || kindAt(m, c - L.HEADER, secret) !== L.KIND_CACHE) {
-      throw new HeapCorruptionError(`${call}: the list of caches reaches ${hex(c)}, not a cache (the root or a cache was overwritten)`, c);
+      return `the list of caches reaches ${hex(c)}, not a cache (the root or a cache was overwritten)`;
     }
-    own += (m[(c - L.HEADER) >>> 2] & ~L.TAGS) >>> 0;
-    caches++;
-    found ||= c === mine;
+    t.own += (m[(c - L.HEADER) >>> 2] & ~L.TAGS) >>> 0;
+    t.caches++;
+    t.found ||= c === mine;
     const bins = (c + L.CACHE_BINS_AT) >>> 2;
     for (let cls = L.MIN_BLOCK >>> 3; cls < L.CACHE_BINS; cls++) {
-      const n = Math.min(m[bins + (cls << 2) + 1], L.BIN_MAX);
-      blocks += n;
-      bytes += n * (cls << 3);
+      const n = Math.min(m[bins + (cls << 2) + 1], L.BIN_CAP);
+      t.blocks += n;
+      t.bytes += n * (cls << 3);
     }
+    t.blocks += Math.min(m[(c + L.CACHE_DEFERRED_COUNT) >>> 2], tail >>> 3);
+    t.bytes += Math.min(m[(c + L.CACHE_DEFERRED_BYTES) >>> 2], tail);
   }
-  return [bytes, blocks, own, caches, found];
+  return null;
 }
 
-/** Fills `into` with the heap's figures; reads memory only, every walk bounded. */
+const EPOCH_W = (L.ROOT + L.ROOT_EPOCH) >>> 2;
+const LOCK_W = (L.ROOT + L.ROOT_LOCK) >>> 2;
+/** Lock-free tries of stats() before it takes the lock (or, realtime, gives up on consistency). */
+const STATS_TRIES = 64;
+const REALTIME_STATS_TRIES = 8;
+const totals: CacheTotals = { bytes: 0, blocks: 0, own: 0, caches: 0, found: false };
+
+/**
+ * Fills `into` with the heap's figures; reads memory only, every walk bounded. On a shared heap
+ * the heap-wide figures are one consistent moment of the shared core (read between two unlocks,
+ * or under the lock); the caches' counts are each read once (other threads' move without the lock).
+ */
 export function measure(heap: Heap, into: HeapStats): HeapStats {
+  if (!heap.shared) {
+    figures(heap, into, true);
+    return into;
+  }
+  const tries = heap.realtime ? REALTIME_STATS_TRIES : STATS_TRIES;
+  for (let t = 0; t < tries; t++) {
+    const i32 = heap._fresh().i32;
+    const epoch = Atomics.load(i32, EPOCH_W);
+    if (Atomics.load(i32, LOCK_W) !== 0) continue;
+    const sound = figures(heap, into, false);
+    if (Atomics.load(i32, LOCK_W) === 0 && Atomics.load(i32, EPOCH_W) === epoch) {
+      if (!sound) figures(heap, into, true); // damage in a consistent read: throw it
+      return into;
+    }
+  }
+  // Other threads keep the lock busy: take it. Not on a realtime heap, and not when nobody has
+  // released it for the timeout (a thread died holding it): stats() then reports what it read.
+  if (heap.realtime || heap._x.acquire(heap._c) !== L.OK) {
+    figures(heap, into, false);
+    into.consistent = false;
+    return into;
+  }
+  heap._sync();
+  try {
+    figures(heap, into, true);
+    return into;
+  } finally {
+    heap._x.release();
+  }
+}
+
+/**
+ * Takes the heap's lock for a walk (shared heaps). When it cannot — a realtime heap and a taken
+ * lock, or a holder that never let go — throws, or returns false for a busy realtime heap when
+ * `orFalse`.
+ */
+function lock(heap: Heap, call: string, orFalse = false): boolean {
+  const code = heap._x.acquire(heap._c);
+  if (code === L.OK) {
+    heap._sync();
+    return true;
+  }
+  if (heap._busy(code)) {
+    if (orFalse) return false;
+    throw new HeapError(`${call}: the heap is busy (another thread holds its lock) and this realtime Heap object never waits; call it again later`);
+  }
+  heap._status(code, call);
+  return false;
+}
+
+/**
+ * Reads the figures into `into`. Returns false when the cache registry looks damaged: `strict`
+ * throws HeapCorruptionError instead (the caller knows the read was consistent).
+ */
+function figures(heap: Heap, into: HeapStats, strict: boolean): boolean {
   const m = heap._fresh().u32;
   const secret = heap._s;
   const memoryBytes = m.byteLength;
   const tail = memoryBytes - L.HEADER;
   const start = m[R(L.ROOT_HEAP_START)];
-  const [cachedBytes, cachedBlocks, cacheBytes, caches] = cached(m, secret, tail, 'stats()');
+  const damage = cached(m, secret, tail, totals);
+  if (damage !== null && strict) throw new HeapCorruptionError(`stats(): ${damage}`, m[R(L.ROOT_CACHES)]);
   // The profile build's tables are the allocator's own block too.
   const table = m[R(L.ROOT_PROFILE)];
   const tables = table > start && table < tail && (table & 7) === 0 && kindAt(m, table - L.HEADER, secret) === L.KIND_PROFILE ? 1 : 0;
-  const overheadBytes = cacheBytes + (tables ? m[(table - L.HEADER) >>> 2] & ~L.TAGS : 0);
+  const overheadBytes = totals.own + (tables ? (m[(table - L.HEADER) >>> 2] & ~L.TAGS) >>> 0 : 0);
   const used = m[R(L.ROOT_USED_BYTES)];
   const live = m[R(L.ROOT_LIVE_BLOCKS)];
   const freeBlocks = m[R(L.ROOT_FREE_BLOCKS)];
@@ -134,28 +238,36 @@ export function measure(heap: Heap, into: HeapStats): HeapStats {
       b = m[(b + L.BLOCK_NEXT) >>> 2];
     }
     if (b !== 0) {
+      // Read without the lock while other threads run, a list may look broken: the caller reads again.
+      if (!strict) return false;
       throw new HeapCorruptionError(`stats(): free list ${cls} ${steps === 0 ? 'does not end (a cycle, or a damaged count of free blocks)' : `reaches ${hex(b)}, not a block`}: its links were overwritten`, b);
     }
   }
   const heapBytes = start < tail ? memoryBytes - start : 0;
+  const cw = heap._c >>> 2; // this Heap object's cache (0 once disposed: the null guard's zeros)
   // Every read is done: `into` may have setters that allocate without disturbing the figures.
   into.heapBytes = heapBytes;
   into.memoryBytes = memoryBytes;
   into.maximumBytes = heap.maximumBytes;
-  into.usedBytes = Math.max(0, used - cachedBytes - overheadBytes);
-  into.cachedBytes = cachedBytes;
+  into.usedBytes = Math.max(0, used - totals.bytes - overheadBytes);
+  into.cachedBytes = totals.bytes;
   into.overheadBytes = overheadBytes;
   into.freeBytes = Math.max(0, heapBytes - L.HEADER - used);
   into.peakUsedBytes = m[R(L.ROOT_PEAK_USED_BYTES)];
-  into.liveBlocks = Math.max(0, live - cachedBlocks - caches - tables);
-  into.cachedBlocks = cachedBlocks;
+  into.liveBlocks = Math.max(0, live - totals.blocks - totals.caches - tables);
+  into.cachedBlocks = totals.blocks;
   into.freeBlocks = freeBlocks;
   into.largestFreeBlock = largest;
   into.generation = m[R(L.ROOT_GENERATION)];
   into.debug = heap.debug;
   into.shared = heap.shared;
   into.stableViews = heap.stableViews;
-  return into;
+  into.deferredBlocks = cw === 0 ? 0 : m[cw + (L.CACHE_DEFERRED_COUNT >>> 2)];
+  into.contended = cw === 0 ? 0 : m[cw + (L.CACHE_CONTENDED >>> 2)];
+  into.waits = cw === 0 ? 0 : m[cw + (L.CACHE_WAITS >>> 2)];
+  into.busy = cw === 0 ? 0 : m[cw + (L.CACHE_BUSY >>> 2)];
+  into.consistent = true;
+  return damage === null;
 }
 
 /**
@@ -163,8 +275,19 @@ export function measure(heap: Heap, into: HeapStats): HeapStats {
  * memory only. On a shared heap, other threads' caches, pools and arenas move while it runs: it
  * checks their blocks' headers, not their contents.
  */
-export function checkHeap(heap: Heap): void {
-  new Walk(heap).run();
+export function checkHeap(heap: Heap, orSkipIfBusy = false): void {
+  if (!heap.shared) {
+    new Walk(heap).run();
+    return;
+  }
+  // Attaching on a realtime thread (orSkipIfBusy): the module checked the root already; the walk
+  // is extra, and the thread must not wait for it.
+  if (!lock(heap, 'check()', orSkipIfBusy)) return;
+  try {
+    new Walk(heap).run();
+  } finally {
+    heap._x.release();
+  }
 }
 
 function fail(what: string, at: number): never {
@@ -309,33 +432,54 @@ class Walk {
     }
   }
 
-  /** 3. This Heap object's cache, entry by entry (others move under other threads on a shared heap). */
+  /**
+   * 3. This Heap object's cache, entry by entry: its bins and its deferred list (others move
+   * under other threads on a shared heap: the registry walk checks their headers only).
+   */
   caches(): void {
-    const { m, secret, start, tail, heap } = this;
+    const { m, heap } = this;
     let own = 0;
     if (heap._c !== 0) {
       const bins = (heap._c + L.CACHE_BINS_AT) >>> 2;
       for (let cls = L.MIN_BLOCK >>> 3; cls < L.CACHE_BINS; cls++) {
         const count = m[bins + (cls << 2) + 1];
         const limit = m[bins + (cls << 2) + 2];
-        // No bin holds more than BIN_MAX blocks: that also bounds the walk below, whatever the links say.
-        if (count > L.BIN_MAX || limit > L.BIN_MAX) fail(`cache bin ${cls} counts ${count} blocks with a limit of ${limit}: more than a bin holds`, heap._c);
-        let n = 0;
-        for (let e = m[bins + (cls << 2)]; e !== 0; e = m[(e + L.BLOCK_PREV) >>> 2]) {
-          if (n >= count || e < start || e >= tail || e & 7 || kindAt(m, e, secret) !== L.KIND_CACHED || (m[e >>> 2] & ~L.TAGS) !== cls << 3) {
-            fail(`cache bin ${cls}: entry ${hex(e)} is not a cached block of ${cls << 3} bytes (written after it was freed?)`, e);
-          }
-          n++;
-        }
-        if (n !== count) fail(`cache bin ${cls} holds ${n} blocks but counts ${count}`, heap._c);
-        own += n;
+        // No bin holds more than BIN_CAP blocks: that also bounds the walk of its chain, whatever the links say.
+        if (count > L.BIN_CAP || limit > L.BIN_CAP) fail(`cache bin ${cls} counts ${count} blocks with a limit of ${limit}: more than a bin holds`, heap._c);
+        own += this.chain(m[bins + (cls << 2)], count, cls << 3, `cache bin ${cls}`, heap._c);
       }
+      const w = heap._c >>> 2;
+      let bytes = 0;
+      own += this.chain(m[w + (L.CACHE_DEFERRED >>> 2)], m[w + (L.CACHE_DEFERRED_COUNT >>> 2)], 0, 'the deferred frees', heap._c, (b) => (bytes += b));
+      if (bytes !== m[w + (L.CACHE_DEFERRED_BYTES >>> 2)]) fail(`the deferred frees hold ${bytes} bytes but count ${m[w + (L.CACHE_DEFERRED_BYTES >>> 2)]}`, heap._c);
     }
-    const [, all, , , registered] = cached(m, secret, tail, 'check()', heap._c);
-    if (heap._c !== 0 && !registered) fail(`this Heap object's cache ${hex(heap._c)} is missing from the list of caches (the root or a cache was overwritten)`, L.ROOT);
-    if (!heap.shared ? all !== this.cachedBlocks || own !== this.cachedBlocks : own > this.cachedBlocks) {
-      fail(`${this.cachedBlocks} blocks are marked cached, the caches hold ${all}`, L.ROOT);
+    const damage = cached(m, this.secret, this.tail, totals, heap._c);
+    if (damage !== null) fail(damage, m[R(L.ROOT_CACHES)]);
+    if (heap._c !== 0 && !totals.found) fail(`this Heap object's cache ${hex(heap._c)} is missing from the list of caches (the root or a cache was overwritten)`, L.ROOT);
+    if (!heap.shared ? totals.blocks !== this.cachedBlocks || own !== this.cachedBlocks : own > this.cachedBlocks) {
+      fail(`${this.cachedBlocks} blocks are marked cached, the caches hold ${heap.shared ? `at least ${own}` : totals.blocks}`, L.ROOT);
     }
+  }
+
+  /**
+   * One chain of CACHED blocks (a bin: all of `size` bytes; the deferred list: size 0, any) that
+   * says it holds `count`; returns its length. `sizes` sees each block's size.
+   */
+  chain(first: number, count: number, size: number, what: string, at: number, sizes?: (bytes: number) => void): number {
+    const { m, secret, start, tail } = this;
+    // A count no heap of this size could hold is damage (and would make the walk below unbounded).
+    if (count > tail / L.MIN_BLOCK) fail(`${what} counts ${count} blocks: more than the heap holds`, at);
+    let n = 0;
+    for (let e = first; e !== 0; e = m[(e + L.BLOCK_PREV) >>> 2]) {
+      const bytes = m[e >>> 2] & ~L.TAGS;
+      if (n >= count || e < start || e >= tail || e & 7 || kindAt(m, e, secret) !== L.KIND_CACHED || (size !== 0 && bytes !== size)) {
+        fail(`${what}: entry ${hex(e)} is not a cached block${size ? ` of ${size} bytes` : ''} (written after it was freed?)`, e);
+      }
+      sizes?.(bytes);
+      n++;
+    }
+    if (n !== count) fail(`${what} holds ${n} blocks but counts ${count}`, at);
+    return n;
   }
 
   /** 5. The root's running totals agree with the walk. */

@@ -102,6 +102,7 @@ export const ROOT_CONTENDED = 60;
 export const ROOT_FIELDS_SIZE = 64;
 export const HEAP_MAGIC = 0x32414E57;
 export const ROOT_LOCK = 64;
+export const ROOT_EPOCH = 68;
 export const ROOT_SL_MAP = 128;
 export const ROOT_HEADS = 256;
 export const ROOT_SIZE = 3456;
@@ -124,8 +125,20 @@ export const CACHE_FAULT_INFO = 20;
 export const CACHE_DEFERRED = 24;
 /** Profile build: the tag later allocations carry. */
 export const CACHE_TAG = 28;
-export const CACHE_FIELDS_SIZE = 32;
-export const CACHE_OUT = 32;
+/** Blocks on the deferred list (its walks are bounded by it). */
+export const CACHE_DEFERRED_COUNT = 32;
+/** Bytes in the blocks on the deferred list (stats() reads it, never walks another's list). */
+export const CACHE_DEFERRED_BYTES = 36;
+/** Times this cache found the lock taken (it then spun, waited or gave up). */
+export const CACHE_CONTENDED = 40;
+/** Times this cache went past the bounded spin into a waiting path (sleep, or an unbounded spin). */
+export const CACHE_WAITS = 44;
+/** Realtime: times a call gave up because the lock stayed taken (E_BUSY; frees were deferred). */
+export const CACHE_BUSY = 48;
+/** Milliseconds to wait for a lock that nobody releases before giving up (see LOCK_*). */
+export const CACHE_TIMEOUT = 52;
+export const CACHE_FIELDS_SIZE = 56;
+export const CACHE_OUT = 64;
 export const CACHE_BINS_AT = 128;
 /** Bins cover block sizes up to 8 · (CACHE_BINS - 1): requests up to CACHE_MAX_REQUEST in every build. */
 export const CACHE_BINS = 132;
@@ -140,11 +153,19 @@ export const CACHE_SIZE = 2240;
 export const BIN_BYTES = 16384;
 export const BIN_MIN = 8;
 export const BIN_MAX = 64;
+/** prefill() raises a bin's limit up to this many blocks; every walk of a bin is bounded by it. */
+export const BIN_CAP = 4096;
 export const CACHE_ACTIVE = 1;
 export const CACHE_IDLE = 2;
 export const CACHE_REALTIME = 1;
 /** The thread may block in Atomics.wait (not a browser's main thread, not an AudioWorklet). */
 export const CACHE_CAN_WAIT = 2;
+export const LOCK_SPINS = 256;
+export const LOCK_REALTIME_SPINS = 16;
+export const LOCK_SLICE_MS = 100;
+export const LOCK_SPINS_PER_MS = 1000000;
+/** Cache.timeout when the Heap object does not set one: 10 s. */
+export const LOCK_TIMEOUT_MS = 10000;
 export const STAT_HEAP_BYTES = 0;
 export const STAT_USED_BYTES = 1;
 export const STAT_CACHED_BYTES = 2;
@@ -279,7 +300,6 @@ export const E_RANGE = 5;
 export const E_ARGUMENT = 6;
 /** Allocator metadata is damaged (faultAddr: where; faultInfo: a C_* detail). */
 export const E_CORRUPT = 7;
-/** The heap's lock was taken and this realtime cache may not wait. */
 export const E_BUSY = 8;
 export const C_HEADER = 16;
 export const C_NEIGHBOUR = 17;
@@ -289,6 +309,7 @@ export const C_ROOT = 20;
 export const C_CACHE = 21;
 export const C_CANARY = 22;
 export const C_POISON = 23;
+/** With E_BUSY: the lock stayed taken past the caller's timeout with no unlock by anyone. */
 export const C_LOCK = 24;
 export const POISON = 219;
 export const POISON32 = 0xDBDBDBDB;

@@ -10,6 +10,7 @@ import { hex } from './faults.js';
 import { disposable } from './dispose.js';
 import type { Heap } from './heap.js';
 import type { Views } from './views.js';
+import { kindAt } from './inspect.js';
 
 export interface PoolOptions {
   /** Slots to make room for up front (the pool still grows by slabs when they run out). */
@@ -29,11 +30,25 @@ export const slotSaltOf = (pool: number, secret: number): number => Math.imul(Ma
 const P = (field: number): number => field >>> 2; // word index of a pool header field
 
 /**
+ * A slot on the remote-free list holds in its first word the key of this impossible stack
+ * position (2^31 - 1): a free slot's word names position + 1 < 2^31, and a held slot whose
+ * program rewrote only its low bytes still has the high byte of its old position's key.
+ */
+const REMOTE_POS = 0x7fffffff;
+/** remote mark = slot key ^ REMOTE_MARK (the key of position REMOTE_POS). */
+const REMOTE_MARK = (REMOTE_POS + 1) | 0;
+
+/**
  * A pool of fixed-size blocks: `alloc()` and `free(p)` are a handful of loads and stores in
  * JavaScript, O(1), with no wasm call and no garbage. Misuse is refused in O(1) too: a double
  * free, an address that is not a slot of this pool (foreign, interior, another pool's) →
- * InvalidPointerError. The pool grows by slabs taken from its heap. Call alloc on the thread
- * (Heap object) that made the pool.
+ * InvalidPointerError. The pool grows by slabs taken from its heap.
+ *
+ * Threads (shared heaps): a pool belongs to the Heap object (thread) that made it; only that one
+ * allocates from it and disposes it. Another thread frees its blocks through
+ * `Pool.attach(heap, pool.address)`: those frees go on a lock-free stack in the pool's header
+ * (one compare-and-swap each, no lock, O(1)), and the owner takes them all back with one atomic
+ * exchange when its free stack runs out, before it grows the pool.
  *
  * ```ts
  * const particles = heap.pool(64, { capacity: 1000 });
@@ -65,9 +80,53 @@ export class Pool {
   /** @internal */ protected readonly _k: number;
   /** @internal 32 - _k (rotation) */ protected readonly _kc: number;
   /** @internal */ protected readonly _slabBytes: number;
+  /** @internal True for a pool attached by a thread that does not own it: it only frees, remotely. */
+  protected readonly _remote: boolean = false;
 
-  /** @internal Made by `heap.pool(blockBytes, options)`. */
-  constructor(heap: Heap, blockBytes: number, options: PoolOptions = {}) {
+  /**
+   * A pool made by another thread (Heap object) on the same shared heap, for freeing its blocks
+   * from this thread: `free(p)` pushes them on the pool's remote-free stack (lock-free, O(1)),
+   * which the owner drains. `alloc` and `dispose` throw TypeError: only the owner allocates.
+   * Validates the pool's header (InvalidPointerError: not a pool; HeapCorruptionError: damaged).
+   *
+   * ```ts
+   * // worker: frees voices the audio thread's pool handed out
+   * const voices = Pool.attach(heap, poolAddress);
+   * voices.free(p);                 // O(1), no lock, no wasm call
+   * ```
+   * Real-time: attach allocates the Pool object (do it up front); its free() makes no garbage
+   * and never blocks (a compare-and-swap loop that retries only when another free raced it).
+   */
+  static attach(heap: Heap, address: number): Pool {
+    checkAddress('Pool.attach', address);
+    return new Pool(heap, 0, undefined, address);
+  }
+
+  /** @internal Made by `heap.pool(blockBytes, options)`, or by `Pool.attach` (`at`: the pool's address). */
+  constructor(heap: Heap, blockBytes: number, options: PoolOptions = {}, at = 0) {
+    if (at !== 0) {
+      // Pool.attach: geometry from the header, fast paths off (alloc throws, free goes remote).
+      const g = attachedGeometry(heap, at);
+      this.heap = heap;
+      this.blockBytes = g.blockBytes;
+      this.slotBytes = g.slot;
+      this.address = at;
+      this._v = heap._v;
+      this._first = g.first;
+      this._slabBytes = g.slabBytes;
+      this._perSlab = g.perSlab;
+      this._mask = ~(g.slabBytes - 1);
+      this._k = 31 - Math.clz32(g.slot & -g.slot);
+      this._inv = inverse(g.slot >>> this._k);
+      this._kc = 32 - this._k;
+      this._salt = slotSaltOf(at, heap._s);
+      this._slabKey = slabKeyOf(at, heap._s);
+      this._topW = 0;
+      this._stackW = 0;
+      this._stackCap = 0;
+      this._remote = true;
+      return;
+    }
     const call = `pool(${show(blockBytes)})`;
     if (typeof blockBytes !== 'number' || !Number.isInteger(blockBytes) || blockBytes < 1 || blockBytes > MAX_POOL_BLOCK) {
       if (typeof blockBytes !== 'number') badSize('pool', blockBytes, 'blockBytes');
@@ -158,9 +217,10 @@ export class Pool {
         const key = Math.imul(p, L.GOLDEN) ^ this._salt;
         const pw = p >>> 2;
         const top = m[this._topW];
-        const pos = (m[pw] ^ key) - 1;
-        // Not already free: a free slot names its stack position, and that entry names it back.
-        if (!((pos >>> 0) < top && m[this._stackW + pos] === (p | 0)) && top < this._stackCap) {
+        const pos = ((m[pw] ^ key) - 1) >>> 0;
+        // Not already free: on the stack where its word says (and that entry names it back), or
+        // on the remote-free list.
+        if ((pos < top ? m[this._stackW + pos] !== (p | 0) : pos !== REMOTE_POS) && top < this._stackCap) {
           m[this._stackW + top] = p;
           m[pw] = (top + 1) ^ key;
           m[this._topW] = top + 1;
@@ -171,23 +231,29 @@ export class Pool {
     this._freeSlow(p);
   }
 
-  /** Blocks handed out and not yet freed. */
+  /**
+   * Blocks handed out and not yet freed. Blocks other threads freed count until the owner takes
+   * them back (when its free stack runs out).
+   */
   get live(): number {
-    return this.capacity - this._v.u32[this._topW];
+    return this.capacity - this._v.u32[this._remote ? P(this.address + L.POOL_TOP) : this._topW];
   }
 
   /** Blocks the pool's slabs hold (it grows by whole slabs). */
   get capacity(): number {
-    return this._topW === 0 ? 0 : this._v.u32[P(this.address + L.POOL_CAPACITY)];
+    return this.disposed ? 0 : this._v.u32[P(this.address + L.POOL_CAPACITY)];
   }
 
-  /** True once dispose() has run. */
+  /** True once dispose() has run (for an attached pool: once its owner disposed it). */
   get disposed(): boolean {
-    return this._topW === 0;
+    if (!this._remote) return this._topW === 0;
+    this.heap._sync();
+    return kindAt(this._v.u32, this.address - L.HEADER, this.heap._s) !== L.KIND_POOL;
   }
 
   /** Returns every slab (live blocks included) to the heap; the pool cannot be used afterwards. */
   dispose(): void {
+    if (this._remote) throw new TypeError(`pool.dispose: the pool at ${hex(this.address)} belongs to another thread (Heap object); only its owner disposes it`);
     if (this._topW === 0) return;
     const heap = this.heap;
     const m = this._v.u32;
@@ -206,6 +272,9 @@ export class Pool {
 
   /** @internal Pop failed: an empty stack (grow by a slab), or a damaged entry, or a disposed pool. */
   protected _allocSlow(): number {
+    if (this._remote) {
+      throw new TypeError(`pool.alloc: the pool at ${hex(this.address)} belongs to another thread (Heap object): only its owner allocates; this thread may free its blocks`);
+    }
     if (this._topW === 0) throw new TypeError('pool.alloc: the pool was disposed');
     this.heap._sync();
     const m = this._v.u32;
@@ -218,14 +287,83 @@ export class Pool {
       }
       return this.tryAlloc();
     }
+    if (m[P(this.address + L.POOL_REMOTE)] !== 0 && this._drainRemote() !== 0) return this.tryAlloc();
     if (!this._grow('pool.alloc()', false)) return 0;
     return this.tryAlloc();
+  }
+
+  /**
+   * @internal Owner: takes the blocks other threads freed (one atomic exchange) onto the free
+   * stack; returns how many. Bounded by the capacity; a damaged entry throws.
+   */
+  protected _drainRemote(): number {
+    const v = this._v;
+    const m = v.u32;
+    let q = Atomics.exchange(v.i32, P(this.address + L.POOL_REMOTE), 0) >>> 0;
+    let top = m[this._topW];
+    const room = this._stackCap;
+    const from = top;
+    while (q !== 0) {
+      const key = Math.imul(q, L.GOLDEN) ^ this._salt;
+      if (top >= room || !this._isSlot(q) || m[q >>> 2] !== ((key ^ REMOTE_MARK) >>> 0)) {
+        m[this._topW] = top;
+        throw new HeapCorruptionError(`pool.alloc: the pool at ${hex(this.address)} is damaged: its remote-free list reaches ${hex(q)}, not a block freed by another thread`, q);
+      }
+      const next = m[(q >>> 2) + 1];
+      m[this._stackW + top] = q;
+      m[q >>> 2] = (top + 1) ^ key;
+      top++;
+      q = next;
+    }
+    m[this._topW] = top;
+    return top - from;
+  }
+
+  /** @internal True when p is the address of a slot of this pool (its slab checks out). */
+  protected _isSlot(p: number): boolean {
+    const m = this._v.u32;
+    const s = (p & this._mask) >>> 0;
+    const t = Math.imul(p - s - this._first, this._inv);
+    const idx = ((t >>> this._k) | (t << (32 - this._k))) >>> 0;
+    return idx < this._perSlab && m[(s >>> 2) + 2] === ((s ^ this._slabKey) >>> 0) && m[s >>> 2] === this.address;
+  }
+
+  /**
+   * @internal Another thread's free (an attached pool): refuses a double free, then pushes the
+   * block on the pool's remote-free list (linked through each slot's second word).
+   */
+  protected _freeRemote(p: number): void {
+    const v = this._v;
+    const m = v.u32;
+    const a = this.address;
+    // The owner may have disposed the pool (a bug: it must outlive other threads' frees): its
+    // header and this slab must still be blocks of their kinds before anything is written.
+    const secret = this.heap._s;
+    if (kindAt(m, a - L.HEADER, secret) !== L.KIND_POOL || kindAt(m, ((p & this._mask) >>> 0) - L.HEADER, secret) !== L.KIND_SLAB) {
+      throw new InvalidPointerError(`pool.free(${hex(p)}): the pool at ${hex(a)} was disposed by its owner`, p);
+    }
+    const key = Math.imul(p, L.GOLDEN) ^ this._salt;
+    const pw = p >>> 2;
+    const pos = ((m[pw] ^ key) - 1) >>> 0;
+    const top = m[P(a + L.POOL_TOP)];
+    if (pos === REMOTE_POS || (pos < top && m[(m[P(a + L.POOL_STACK)] >>> 2) + pos] === p)) {
+      throw new InvalidPointerError(`pool.free(${hex(p)}): double free: the block is already free`, p);
+    }
+    const rw = P(a + L.POOL_REMOTE);
+    m[pw] = key ^ REMOTE_MARK;
+    for (;;) {
+      const head = Atomics.load(v.i32, rw);
+      m[pw + 1] = head;
+      if (Atomics.compareExchange(v.i32, rw, head, p | 0) === head) return;
+    }
   }
 
   /** @internal Push refused: say why (bad address, double free, damage, disposed). */
   protected _freeSlow(p: number): void {
     checkAddress('pool.free', p);
-    if (this._topW === 0) throw new TypeError('pool.free: the pool was disposed');
+    if (this._topW === 0 && !this._remote) throw new TypeError('pool.free: the pool was disposed');
+    // A block of a slab another thread just added may lie past this thread's views.
+    if (p + 8 > this._v.u32.byteLength) this.heap._sync();
     const m = this._v.u32;
     const s = (p & this._mask) >>> 0;
     const off = p - s - this._first;
@@ -235,6 +373,13 @@ export class Pool {
     }
     if (off < 0 || off % this.slotBytes !== 0 || off / this.slotBytes >= this._perSlab) {
       throw new InvalidPointerError(`pool.free(${hex(p)}): an interior address: blocks of this pool start every ${this.slotBytes} bytes from ${hex(s + this._first)}`, p);
+    }
+    if (this._remote) {
+      this._freeRemote(p);
+      return;
+    }
+    if (m[p >>> 2] === ((Math.imul(p, L.GOLDEN) ^ this._salt ^ REMOTE_MARK) >>> 0)) {
+      throw new InvalidPointerError(`pool.free(${hex(p)}): double free: another thread already freed the block`, p);
     }
     const top = m[this._topW];
     if (top > this._stackCap) {
@@ -399,6 +544,44 @@ export function poolFault(m: Uint32Array, p: number, secret: number, isBlock: (a
       }
     }
   }
+  // Blocks other threads freed: a list they only push onto (entries after its head stay put).
+  let n = 0;
+  for (let q = m[w + P(L.POOL_REMOTE)]; q !== 0; q = m[(q >>> 2) + 1]) {
+    const s = (q & mask) >>> 0;
+    const off = q - s - first;
+    if (++n > capacity - top || m[s >>> 2] !== p || m[(s >>> 2) + 2] !== ((s ^ slabKey) >>> 0) || off < 0 || off % slot || off / slot >= perSlab ||
+        m[q >>> 2] !== ((Math.imul(q, L.GOLDEN) ^ salt ^ REMOTE_MARK) >>> 0)) {
+      return `its remote-free list reaches ${hex(q)}, not a block another thread freed`;
+    }
+  }
   return null;
+}
+
+/** The geometry words of the pool at `p` for Pool.attach, checked. */
+function attachedGeometry(heap: Heap, p: number): { blockBytes: number; slot: number; slabBytes: number; first: number; perSlab: number } {
+  heap._sync();
+  const m = heap._v.u32;
+  if (p + L.POOL_HEADER > m.byteLength || p < L.MEMORY_BASE || kindAt(m, p - L.HEADER, heap._s) !== L.KIND_POOL) {
+    throw new InvalidPointerError(`Pool.attach(${hex(p)}): no pool of this heap starts there (pass pool.address from the thread that made it)`, p);
+  }
+  const w = p >>> 2;
+  const g = {
+    blockBytes: m[w + P(L.POOL_BLOCK_BYTES)],
+    slot: m[w + P(L.POOL_SLOT)],
+    slabBytes: m[w + P(L.POOL_SLAB_BYTES)],
+    first: m[w + P(L.POOL_FIRST)],
+    perSlab: m[w + P(L.POOL_PER_SLAB)],
+  };
+  const owner = m[w + P(L.POOL_OWNER)];
+  if (g.slabBytes & (g.slabBytes - 1) || g.slabBytes < 4096 || g.slabBytes > L.MAX_ALIGN || g.slot < 8 || g.slot & 7 ||
+      g.blockBytes < 1 || g.blockBytes > g.slot || g.first < L.SLAB_HEADER || g.first > g.slabBytes ||
+      g.perSlab === 0 || g.perSlab !== Math.floor((g.slabBytes - g.first) / g.slot) ||
+      owner < L.MEMORY_BASE || owner >= m.byteLength || kindAt(m, owner - L.HEADER, heap._s) !== L.KIND_CACHE) {
+    throw new HeapCorruptionError(`Pool.attach(${hex(p)}): the pool's header is damaged (its geometry or owner words)`, p);
+  }
+  if (owner === heap._c) {
+    throw new TypeError(`Pool.attach(${hex(p)}): this Heap object made the pool: use the Pool object heap.pool() returned`);
+  }
+  return g;
 }
 

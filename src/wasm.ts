@@ -21,7 +21,10 @@ export interface Exports {
   usableSize(cache: number, ptr: number): number;
   refill(cache: number, cls: number): number;
   flush(cache: number, cls: number, keep: number): number;
+  prefill(cache: number, cls: number, count: number): number;
   trim(cache: number): number;
+  acquire(cache: number): number;
+  release(): void;
 }
 
 /** Which build of the allocator: release (default), debug (canaries, poison), shared memory, profile. */
@@ -108,7 +111,8 @@ export function isSharedModule(module: WebAssembly.Module): boolean {
 }
 
 /** The names the allocator module must export; anything else is not a wasm-arena module. */
-const EXPORTS = ['init', 'attach', 'detach', 'alloc', 'free', 'realloc', 'usableSize', 'refill', 'flush', 'trim'];
+const EXPORTS = ['init', 'attach', 'detach', 'alloc', 'free', 'realloc', 'usableSize', 'refill', 'flush', 'prefill', 'trim',
+  'acquire', 'release'];
 
 /**
  * Instantiates synchronously (allowed everywhere for a module this small). The debug build

@@ -40,7 +40,7 @@ describe('example server (npm run examples)', () => {
     const { page, errors } = await openPage(browser, `${server.url}/`);
     expect(page.url()).toBe(`${server.url}/examples/`);
     const links = await page.$$eval('a', (as) => as.map((a) => (a as HTMLAnchorElement).pathname));
-    expect(links).toEqual(['/examples/audio-worklet/', '/examples/worker-audio/', '/examples/particles/', '/examples/profiler/']);
+    expect(links).toEqual(['/examples/audio-worklet/', '/examples/worker-audio/', '/examples/particles/', '/examples/particles-workers/', '/examples/profiler/']);
     expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(15, 20, 25)');
     expect(errors).toEqual([]);
     await page.close();
@@ -233,6 +233,39 @@ describe('particles example page', () => {
   });
 });
 
+describe('particles-workers example page (one shared heap, two threads)', () => {
+  it('the Worker simulates, the page draws from the same columns; every burst record the page allocated, the Worker freed', async () => {
+    const { page, errors } = await openPage(browser, `${server.url}/examples/particles-workers/?paused&seed=7`);
+    await page.waitForFunction(() => typeof globalThis.particlesWorkers === 'object');
+    const before = await page.evaluate(() => particlesWorkers.heap.stats());
+    const run = await page.evaluate(() => particlesWorkers.runFrames(300));
+    expect(run.frames).toBe(300);
+    expect(run.done).toBe(300); // the Worker stepped every frame the page asked for
+    expect(run.particles).toBeGreaterThan(5000); // drawn by the page from the Worker's table
+    expect(run.allocatedByPage).toBe(60); // one burst every 5 frames
+    expect(run.freedByWorker).toBe(60); // each freed on the other thread
+    expect(run.skipped).toBe(0);
+    const after = await page.evaluate(() => ({ check: particlesWorkers.check(), stats: particlesWorkers.heap.stats() }));
+    expect(after.check).toBe('ok');
+    expect(before.liveBlocks).toBe(3); // the link record (page); the particle table and the sim's own launch record (Worker)
+    expect(after.stats.liveBlocks).toBe(3); // no burst record left behind
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('animates while heap.check() runs on the page during the Worker\'s frames (screenshot)', async () => {
+    const { page, errors } = await openPage(browser, `${server.url}/examples/particles-workers/?seed=3`);
+    await page.waitForFunction(() => globalThis.particlesWorkers?.counters().done > 240, undefined, { timeout: 20_000 });
+    const shown = await page.textContent('#threads');
+    expect(shown).toMatch(/Worker: frames simulated\d+/);
+    expect(shown).toMatch(/particles \(Worker’s table\)[\d,]+/);
+    expect(await page.textContent('#meter')).toContain('heap.check() (page, while the Worker runs)ok');
+    console.info(`screenshot: ${await screenshot(page, 'particles-workers')}`);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
 interface AudioCounters {
   quanta: number;
   garbageBytes: number;
@@ -247,6 +280,13 @@ declare global {
     renderOffline(seconds?: number): Promise<Float32Array>;
     setMode(mode: 'heap' | 'js'): void;
     counters(): { heap: AudioCounters; js: AudioCounters; late: Array<{ quanta: number; events: number }> | null };
+  };
+  // test hook exposed by examples/particles-workers/main.js
+  var particlesWorkers: {
+    heap: { stats(): Record<string, number>; check(): void };
+    counters(): { frames: number; done: number; particles: number; allocatedByPage: number; freedByWorker: number; skipped: number };
+    runFrames(n: number): Promise<{ frames: number; done: number; particles: number; allocatedByPage: number; freedByWorker: number; skipped: number }>;
+    check(): string;
   };
   // test hook exposed by examples/particles/main.js
   var particlesDemo: {

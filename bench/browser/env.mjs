@@ -44,6 +44,16 @@ class TraceGcWatch {
 export const browserEnv = {
   name: 'chromium',
   loadWasmArena: (entry = 'index') => import(`../../dist/${entry}.js`),
+  loadSharedBuild: () => import('../../dist/shared.js'),
+  startThread(data) {
+    const w = new Worker(new URL('./thread.js', import.meta.url), { type: 'module' });
+    const result = new Promise((res, rej) => {
+      w.onmessage = (e) => (e.data?.error ? rej(new Error(e.data.error)) : res(e.data));
+      w.onerror = (e) => rej(new Error(`bench thread: ${e.message}`));
+    });
+    w.postMessage(data);
+    return { result, terminate: () => w.terminate() };
+  },
   async loadPeer(name) {
     if (!modules.has(name)) {
       const res = await fetch(new URL(`../peers/build/${name}.wasm`, import.meta.url));

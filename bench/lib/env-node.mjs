@@ -3,10 +3,12 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { dirname, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { rootDir, peerBuildDir } from './paths.mjs';
 import { GcWatch } from './gcwatch.mjs';
 
 const modules = new Map();
+const libraryFile = () => (process.env.BENCH_WASM_ARENA ? resolve(process.env.BENCH_WASM_ARENA) : resolve(rootDir, 'dist/index.js'));
 
 export const nodeEnv = {
   name: 'node',
@@ -16,10 +18,23 @@ export const nodeEnv = {
    * entries are taken beside it).
    */
   async loadWasmArena(entry = 'index') {
-    const index = process.env.BENCH_WASM_ARENA ? resolve(process.env.BENCH_WASM_ARENA) : resolve(rootDir, 'dist/index.js');
+    const index = libraryFile();
     const file = resolve(dirname(index), `${entry}.js`);
     if (!existsSync(file)) throw new Error(`wasm-arena is not built (${entry}.js missing beside ${index}): run \`npm run build\``);
     return import(pathToFileURL(file).href);
+  },
+  /** Imports the shared-memory build's entry point, next to the library's. */
+  async loadSharedBuild() {
+    await import(pathToFileURL(resolve(dirname(libraryFile()), 'shared.js')).href);
+  },
+  startThread(data) {
+    const w = new Worker(new URL('./thread-node.mjs', import.meta.url), { workerData: data });
+    const result = new Promise((res, rej) => {
+      w.once('message', res);
+      w.once('error', rej);
+      w.once('exit', (code) => rej(new Error(`bench thread exited (${code}) before it reported`)));
+    });
+    return { result, terminate: () => w.terminate() };
   },
   async loadPeer(name) {
     if (!modules.has(name)) modules.set(name, new WebAssembly.Module(readFileSync(resolve(peerBuildDir, `${name}.wasm`))));

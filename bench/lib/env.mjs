@@ -7,6 +7,10 @@
 //   name                'node' | 'chromium'
 //   loadWasmArena(entry?) → the built library's module (dist/index.js), or another entry point
 //                       of it ('profile': dist/profile.js)
+//   loadSharedBuild()   makes the library's shared-memory build available (dist/shared.js)
+//   startThread(data)   → { result: Promise, terminate() }: a thread (worker_threads / Worker) that
+//                         sets this same env, imports bench/workloads/<data.workload>.mjs and
+//                         resolves `result` with what its `thread(data)` returns
 //   loadPeer(name)      → a fresh instance's exports of bench/peers/<name>.ts (compiled once)
 //   loadThing()         → the @thi.ng/malloc module
 //   loadRingbuf()       → the ringbuf.js module

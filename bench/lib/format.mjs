@@ -1,12 +1,13 @@
 // Number and table formatting for the console and the report.
 
-/** 3 significant digits, no exponent for the ranges we print. */
+/** 3 significant digits; an exponent only below 0.01 and from 10 million up. */
 export function num(x) {
   if (x == null || Number.isNaN(x)) return '—';
   if (!Number.isFinite(x)) return '∞';
   const a = Math.abs(x);
   if (a === 0) return '0';
   if (Number.isInteger(x) && a < 1e6) return x.toLocaleString('en-US');
+  if (a >= 1e7) return x.toExponential(1); // a ratio of a huge figure to a tiny one stays short
   if (a >= 100) return Math.round(x).toLocaleString('en-US');
   if (a >= 10) return x.toFixed(1);
   if (a >= 1) return x.toFixed(2);

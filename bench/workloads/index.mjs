@@ -143,6 +143,28 @@ export const WORKLOADS = {
       ['vs:wasm-arena-heap', '÷ the plain heap, same process', '×'],
     ],
   },
+  threads: {
+    title: 'threads: one shared heap, churn of 1,000 live blocks of 16–512 B per thread [heap, shared build]',
+    kind: 'long',
+    peers: ['wasm-arena'],
+    progress: ['scaling', 'rtP999'],
+    metrics: [
+      ['scaling', '2 threads ÷ 1 thread, throughput', '×'],
+      ['mops1', '1 thread', 'Mops/s'],
+      ['mops2', '2 threads (each its own blocks)', 'Mops/s'],
+      ['sharedNs', '1 thread, shared heap, per pair', 'ns'],
+      ['sharedVsPlain', '1 thread: shared ÷ non-shared heap', '×'],
+      ['rtP50', 'realtime thread under load: p50', 'µs'],
+      ['rtP99', 'realtime p99', 'µs'],
+      ['rtP999', 'realtime p99.9', 'µs'],
+      ['rtMax', 'realtime max', 'µs'],
+      ['rtWaits', 'realtime lock waits', 'events'],
+    ],
+    hostNotes: {
+      chromium: 'realtime pair times read in 5 µs steps (the timer of an isolated page and its Workers)',
+      node: 'scaling is bounded by the cores the machine lends the two threads (2 at most: 2×)',
+    },
+  },
   footprint: {
     title: 'footprint: one recorded churn trace, 10,000 live of 16–512 B [heap]',
     kind: 'once',

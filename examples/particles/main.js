@@ -6,7 +6,7 @@
 // URL parameters: ?seed=N (default 1), ?paused (start paused; the tests step frames by hand).
 
 import { Heap } from '../../dist/index.js';
-import { createHeapMeter } from '../shared/heap-meter.js';
+import { checkHeap, createHeapMeter } from '../shared/heap-meter.js';
 import { HeapFireworks, JsFireworks, fade } from './sim.js';
 
 const $ = (id) => document.getElementById(id);
@@ -141,12 +141,7 @@ function drawTimes() {
 }
 
 function runCheck() {
-  try {
-    heap.check();
-    lastCheck = 'ok';
-  } catch (err) {
-    lastCheck = String(err.message ?? err);
-  }
+  lastCheck = checkHeap(heap);
   return lastCheck;
 }
 

@@ -37,7 +37,7 @@ export function rng(seed) {
 }
 
 /** Picks the next burst's parameters into `out`: a plain object, or a cursor on a Launch record. */
-function nextBurst(random, width, height, out) {
+export function nextBurst(random, width, height, out) {
   out.n = 300 + Math.floor(random() * 900);
   out.cx = width * (0.15 + 0.7 * random());
   out.cy = height * (0.15 + 0.4 * random());

@@ -48,4 +48,14 @@ export function createHeapMeter(root, placeholder = '') {
   };
 }
 
+/** Runs heap.check(): 'ok', or what it found (for a meter row). */
+export function checkHeap(heap) {
+  try {
+    heap.check();
+    return 'ok';
+  } catch (err) {
+    return String(err.message ?? err);
+  }
+}
+
 export { fmtBytes };

@@ -27,17 +27,17 @@ async function fuzz(build: Build, ops: number, seed: number): Promise<StraySumma
 }
 
 describe.skipIf(FUZZ_OPS > 0)('stray writes into allocator metadata: every operation succeeds or throws a typed HeapError; never a RuntimeError, a hang, memory outside the heap or a block handed out twice', () => {
-  it('release build: 30 000 operations', async () => {
-    await fuzz('release', 30_000, 1);
+  it('release build: 60 000 operations', async () => {
+    await fuzz('release', 60_000, 1);
   });
-  it('debug build: 18 000 operations', async () => {
-    await fuzz('debug', 18_000, 2);
+  it('debug build: 50 000 operations', async () => {
+    await fuzz('debug', 50_000, 2);
   });
-  it('shared build (with other Heap objects attaching): 10 000 operations', async () => {
-    await fuzz('shared', 10_000, 3);
+  it('shared build (with other Heap objects attaching): 20 000 operations', async () => {
+    await fuzz('shared', 20_000, 3);
   });
-  it('profile build: 6 000 operations', async () => {
-    await fuzz('profile', 6_000, 4);
+  it('profile build: 12 000 operations', async () => {
+    await fuzz('profile', 12_000, 4);
   });
 });
 

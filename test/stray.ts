@@ -15,7 +15,7 @@
 // After damage a heap keeps being used for a while (more writes, more operations: the rule still
 // holds), then a fresh one starts. Everything random comes from one seed: a failure replays.
 
-import { Heap, HeapCorruptionError, InvalidPointerError, OutOfMemoryError, type HeapOptions, type HeapStats } from '../src/index.js';
+import { Heap, HeapCorruptionError, HeapError, InvalidPointerError, OutOfMemoryError, type HeapOptions, type HeapStats } from '../src/index.js';
 import * as L from '../src/layout.js';
 import { Aim, kindAt, type Scene } from './stray-aim.js';
 import { type ArenaRec, type Build, type Held, type PoolRec, Rng, Ranges, firstNonZero, hex, stamp, stampBroken, stampByte } from './stray-model.js';
@@ -78,7 +78,14 @@ interface PoolInternals {
   _slabBytes: number;
 }
 
-const BUILD_OPTIONS: Record<Build, HeapOptions> = { release: {}, debug: { debug: true }, shared: { shared: true }, profile: { profile: true } };
+// A stray 1 or 2 in a shared heap's lock word reads as "taken" by a holder that never lets go: calls
+// then give up after lockTimeoutMs (HeapError), kept short here.
+const LOCK_TIMEOUT_MS = 50;
+const BUILD_OPTIONS: Record<Build, HeapOptions> = {
+  release: {}, debug: { debug: true }, shared: { shared: true, lockTimeoutMs: LOCK_TIMEOUT_MS }, profile: { profile: true },
+};
+/** The error a call gives up with when the lock stayed taken with no unlock for lockTimeoutMs. */
+const lockTimedOut = (e: unknown): e is HeapError => e instanceof HeapError && e.message.includes('lockTimeoutMs');
 // Heap sizes per life: fixed and small (out of memory often), growing from small, growing from 1 MiB.
 // The debug build's check() reads all free memory (poison): its heaps stay smaller.
 const SIZES: Record<'small' | 'debug', [number, number][]> = {
@@ -719,7 +726,7 @@ class StrayFuzzer implements Scene {
     }
     if (this.heaps.length >= 3) return;
     this.attempt('new Heap({ shared: true, memory }) (attach)', () => {
-      const h = new Heap({ shared: true, memory: this.heap.memory });
+      const h = new Heap({ shared: true, memory: this.heap.memory, lockTimeoutMs: LOCK_TIMEOUT_MS });
       this.heaps.push(h);
       this.addCache(h);
     }, false, true);
@@ -778,15 +785,15 @@ class StrayFuzzer implements Scene {
       this.sum.outOfMemory++;
       return;
     }
-    if (e instanceof HeapCorruptionError || e instanceof InvalidPointerError || (attach && e instanceof TypeError && /another build/.test(e.message))) {
+    if (e instanceof HeapCorruptionError || e instanceof InvalidPointerError || lockTimedOut(e) || (attach && e instanceof TypeError && /another build/.test(e.message))) {
       if (e instanceof InvalidPointerError) this.sum.invalidPointer++;
       else this.sum.corruption++;
       if (misuse && e instanceof InvalidPointerError) return;
       if (this.damage === 0) this.fail(`${call} threw ${msg} on a heap no stray write has touched`);
       this.note(`   → ${msg.slice(0, 160)}`);
       this.reported();
-      // A damaged lock costs every later call a second's wait before it says so: start afresh.
-      if (msg.includes('lock word')) this.dead = true;
+      // A damaged lock: every later call says so (after lockTimeoutMs for a stuck "taken"): start afresh.
+      if (msg.includes('lock word') || lockTimedOut(e)) this.dead = true;
       return;
     }
     this.fail(`${call} threw ${msg}${e instanceof Error && e.stack ? `\n${e.stack.split('\n').slice(1, 6).join('\n')}` : ''}`);
@@ -806,7 +813,7 @@ class StrayFuzzer implements Scene {
     try {
       this.anyHeap().check();
     } catch (e) {
-      if (!(e instanceof HeapCorruptionError)) this.fail(`check() threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+      if (!(e instanceof HeapCorruptionError || lockTimedOut(e))) this.fail(`check() threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
       this.sum.checksFailed++;
       if (this.damage === 0) this.fail(`check() threw on a heap no stray write has touched: ${e.message}`);
       if (this.pending) this.note(`   check() → ${e.message.slice(0, 160)}`);

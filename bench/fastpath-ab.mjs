@@ -23,13 +23,13 @@ import { sizeSequence, slotSequence, SEQ_LEN, SEQ_MASK } from './lib/prng.mjs';
 import { warm, calibrate, alternate, fresh } from './lib/timing.mjs';
 import { summarize } from './lib/stats.mjs';
 import { churnRunner, freshChurnLoop } from './workloads/churn.mjs';
+import { BATCH, bumpLoop } from './workloads/bump.mjs';
 
 setEnv(nodeEnv);
 const args = process.argv.slice(2);
 const repsArg = args.indexOf('--reps');
 const REPS = repsArg >= 0 ? Number(args[repsArg + 1]) : 30;
 const LIVE = 1000;
-const BATCH = 1024;
 
 /** Linear memory of its own for a bare variant: a fixed-size wasm memory, as the heaps here. */
 const memory = (bytes) => new Int32Array(new WebAssembly.Memory({ initial: bytes >>> 16, maximum: bytes >>> 16 }).buffer);
@@ -100,15 +100,6 @@ function bareBump() {
       m[0] = 65536;
     },
   };
-}
-
-function bumpLoop(a, out, sizes, from, count) {
-  const end = from + count;
-  for (let k = from; k < end; k++) {
-    if ((k & (BATCH - 1)) === 0) a.reset();
-    out[k & (BATCH - 1)] = a.alloc(sizes[k & SEQ_MASK]);
-  }
-  return end;
 }
 
 function bumpRunner(a, sizes) {

@@ -8,9 +8,9 @@ import { makeHeap, JsBump } from '../lib/peers.mjs';
 import { sizeSequence, SEQ_MASK } from '../lib/prng.mjs';
 import { warm, calibrate, alternate, pairedMetrics, retryInfo, fresh } from '../lib/timing.mjs';
 
-const BATCH = 1024; // allocations between resets: ≤ 1024 × 520 B fits in the 1 MiB arena
+export const BATCH = 1024; // allocations between resets: ≤ 1024 × 520 B fits in the 1 MiB arena
 
-function bumpLoop(a, out, sizes, from, count) {
+export function bumpLoop(a, out, sizes, from, count) {
   const end = from + count;
   for (let k = from; k < end; k++) {
     if ((k & (BATCH - 1)) === 0) a.reset();

@@ -275,6 +275,24 @@ describe.each(BUILDS)('%s build: pools', (_name, options) => {
     expect(b).not.toBe(a);
     expect(() => heap.check()).toThrow(/the pool at 0x[0-9a-f]+ is damaged/);
   });
+
+  it.each([0xffffffad, 0xffffffff, 0x80000000])('a pool\'s free-stack depth overwritten with 2^31 or more (%s) is HeapCorruptionError at the next free and alloc, which write nothing (never a word before the free stack, where live blocks lie)', (value) => {
+    const heap = new Heap({ ...options, initialBytes: 1 << 20, maximumBytes: 1 << 20 });
+    const pool = heap.pool(16, { capacity: 8 });
+    const p = pool.alloc();
+    pool.alloc();
+    heap.alloc(300);
+    heap.u32[(pool.address + L.POOL_TOP) >>> 2] = value; // the stray write
+    const before = heap.u8.slice();
+    const damaged = new RegExp(`the pool at 0x${pool.address.toString(16)} is damaged`);
+    for (const call of [() => pool.free(p), () => pool.alloc()]) {
+      const e = (() => { try { call(); } catch (x) { return x; } })();
+      expect(e).toBeInstanceOf(HeapCorruptionError);
+      expect((e as Error).message).toMatch(damaged);
+    }
+    expect(Buffer.compare(heap.u8, before)).toBe(0);
+    expect(() => heap.check()).toThrow(/the pool at 0x[0-9a-f]+ is damaged/);
+  });
 });
 
 describe('shared build: the lock', () => {

@@ -198,6 +198,18 @@ describe.each(BUILDS)('%s build: a damaged arena', (_name, options) => {
       expect(() => heap.check()).toThrow(new RegExp(`the arena at 0x${arena.address.toString(16)} is damaged`));
     }
   });
+
+  it.each([['bit 1 flipped', 2], ['bit 3 flipped', 8], ['bit 31 flipped', 0x80000000]] as const)('the same stray write into an arena\'s cursor and its guard (%s in both) is HeapCorruptionError at every arena call and from check(), never a cursor moved back over memory handed out', (_change, bit) => {
+    for (const [, op] of OPS) {
+      const heap = new Heap(options);
+      const arena = heap.arena(1024);
+      arena.alloc(100);
+      arena.alloc(3, 1); // an odd cursor: bits 0 and 1 set
+      for (const offset of [L.ARENA_CURSOR, L.ARENA_GUARD]) heap.u32[(arena.address + offset) >>> 2] ^= bit;
+      expect(() => op(arena)).toThrow(new RegExp(`the arena at 0x${arena.address.toString(16)} is damaged`));
+      expect(() => heap.check()).toThrow(new RegExp(`the arena at 0x${arena.address.toString(16)} is damaged`));
+    }
+  });
 });
 
 describe.each(BUILDS)('%s build: every walk is bounded by the heap\'s size', (_name, options) => {

@@ -376,6 +376,17 @@ describe('shared build: attaching', () => {
       expect(() => new Heap({ shared: true, memory: a.memory })).toThrow(/^new Heap: the memory holds a heap whose root is damaged/);
     });
 
+  it('new Heap({ shared: true, memory }) on a memory whose root\'s magic word was overwritten with 0 throws HeapCorruptionError and writes nothing, never a second heap made over the live blocks', () => {
+    const a = new Heap(shared);
+    const p = a.alloc(100);
+    a.u8.fill(0x5e, p, p + 100);
+    a.u32[(L.ROOT + L.ROOT_MAGIC) >>> 2] = 0; // the stray write: the memory looks like one no heap was made in
+    const before = a.u8.slice();
+    expect(() => new Heap({ shared: true, memory: a.memory })).toThrow(/^new Heap: the memory holds a heap whose root is damaged/);
+    expect(Buffer.compare(a.u8, before)).toBe(0);
+    expect(() => a.check()).toThrow(HeapCorruptionError);
+  });
+
   it('new Heap({ shared: true, memory }) on a memory holding a heap with a damaged block header throws HeapCorruptionError', () => {
     const a = new Heap(shared);
     const p = a.alloc(3000);

@@ -38,7 +38,8 @@ function rootCheckOf(r: Root): u32 {
 /**
  * Makes a heap in this memory: grows it to `initialPages`, caps growth at `maxPages`, seeds the
  * check words with `secret`, and opens the first cache (`flags`: CACHE_*). Returns the cache's
- * address, or a code below 16: E_ARGUMENT (memory already holds a heap: attach instead), E_OOM.
+ * address, or a code below 16: E_ARGUMENT (memory already holds a heap: attach instead), E_OOM,
+ * C_ROOT (memory holds a heap whose magic word was overwritten with 0).
  */
 export function init(initialPages: u32, maxPages: u32, secret: u32, flags: u32): u32 {
   enter(0);
@@ -47,6 +48,13 @@ export function init(initialPages: u32, maxPages: u32, secret: u32, flags: u32):
     if (atomic.cmpxchg<u32>(ROOT, 0, 1) != 0) return E_ARGUMENT; // another thread is making it
   } else if (r.magic == HEAP_MAGIC) {
     return E_ARGUMENT;
+  }
+  // A memory no heap was made in has an all-zero root; here the magic word reads "none" but the
+  // words init writes with it do not: a stray write zeroed the magic of a heap in use. Making a
+  // second heap over its live blocks would hand them out again: refuse it as a damaged root.
+  if (r.secret | r.overhead | r.heapStart | r.maxPages | r.check) {
+    if (SHARED) atomic.store<u32>(ROOT, 0); // as it was
+    return C_ROOT;
   }
   if (maxPages > MAX_PAGES) maxPages = MAX_PAGES;
   if (initialPages > maxPages) initialPages = maxPages;

@@ -411,13 +411,15 @@
 //   ┌────────┬────────┬────────┬────────┬─────────────────────────────────────────┐
 //   │ cursor │ guard  │  end   │ owner  │ a+16 … cursor: handed out │ cursor … end │
 //   └────────┴────────┴────────┴────────┴─────────────────────────────────────────┘
-//   guard = cursor ^ arenaKey(a): a stray write to either word is caught by the next alloc.
+//   guard = imul(x ^ (x >>> 16), GOLDEN) with x = cursor ^ arenaKey(a) (src/arena.ts arenaGuard):
+//   a stray write to either word is caught by the next alloc, and so are the same bit flipped
+//   (or the same small add) in both, which would cancel out in cursor ^ key.
 //   The JavaScript side bumps the cursor; it keeps the region's bounds it was given at creation.
 
 @unmanaged export class Arena {
   /** Next free byte. */
   cursor: u32;
-  /** cursor ^ arenaKey(a). */
+  /** arenaGuard(cursor, arenaKey(a)) (src/arena.ts): a mix of the cursor and a key. */
   guard: u32;
   /** End of the region (never changes). */
   end: u32;

@@ -11,8 +11,20 @@ import type { Heap } from './heap.js';
 import { FrameStack, runScope, type Frame } from './scope.js';
 import type { TypedArrayConstructor, TypedArrayOf, Views } from './views.js';
 
-/** The key that guards an arena's cursor: guard = cursor ^ arenaKey (assembly/layout.ts). */
+/** The key that guards an arena's cursor (assembly/layout.ts). */
 export const arenaKey = (a: number, secret: number): number => Math.imul(a ^ secret, L.GOLDEN2) >>> 0;
+
+/**
+ * The guard word of cursor `cur`: x = cur ^ key, guard = imul(x ^ (x >>> 16), GOLDEN). Not
+ * cur ^ key: there, one bit flipped (or a small add) in the cursor and the same in the guard
+ * cancel out, and the arena hands out memory it handed out before. Here a flipped bit or a
+ * small add in the cursor changes several bits of its guard. Not 0 for cur 0 with key 1 (a
+ * disposed arena reads the null guard's zero words).
+ */
+export const arenaGuard = (cur: number, key: number): number => {
+  const x = cur ^ key;
+  return Math.imul(x ^ (x >>> 16), L.GOLDEN) >>> 0;
+};
 
 /**
  * A bump arena: frame or scratch memory carved from a heap as one block. Arenas are
@@ -51,7 +63,7 @@ export class Arena {
     this._end = a - L.HEADER + size - (heap._over - 7 - L.HEADER);
     const m = v.u32;
     m[this._w] = this._base;
-    m[this._w + 1] = (this._base ^ this._key) >>> 0;
+    m[this._w + 1] = arenaGuard(this._base, this._key);
     m[(a + L.ARENA_END) >>> 2] = this._end;
     m[(a + L.ARENA_OWNER) >>> 2] = heap._c;
   }
@@ -72,12 +84,13 @@ export class Arena {
       const m = this._v.u32;
       const w = this._w;
       const cur = m[w];
-      if (m[w + 1] === ((cur ^ this._key) >>> 0)) {
+      const x = cur ^ this._key; // arenaGuard, inline
+      if (m[w + 1] === (Math.imul(x ^ (x >>> 16), L.GOLDEN) >>> 0)) {
         const p = ((cur + align - 1) & -align) >>> 0;
         const end = p + bytes;
         if (end > this._end) return 0;
         m[w] = end;
-        m[w + 1] = end ^ this._key;
+        m[w + 1] = arenaGuard(end, this._key);
         return p;
       }
     }
@@ -131,7 +144,7 @@ export class Arena {
     }
     const v = this._v.u32;
     v[this._w] = m;
-    v[this._w + 1] = (m ^ this._key) >>> 0;
+    v[this._w + 1] = arenaGuard(m, this._key);
   }
 
   /** Bytes handed out since the last reset (alignment padding included). */
@@ -171,7 +184,7 @@ export class Arena {
     if (this._a === 0) throw new TypeError(`${call}: the arena was disposed`);
     const m = this._v.u32;
     const cur = m[this._w];
-    if (m[this._w + 1] !== ((cur ^ this._key) >>> 0) || cur < this._base || cur > this._end) {
+    if (m[this._w + 1] !== arenaGuard(cur, this._key) || cur < this._base || cur > this._end) {
       throw new HeapCorruptionError(`${call}: the arena at ${hex(this._a)} is damaged: its cursor ${hex(cur)} does not match its guard`, this._a);
     }
     return cur;
@@ -192,7 +205,7 @@ export function arenaFault(m: Uint32Array, a: number, size: number, overhead: nu
   const cur = m[w];
   const end = m[w + 2];
   if (end !== a - L.HEADER + size - (overhead - L.HEADER)) return `its end word ${hex(end)} is not the end of its block`;
-  if (m[w + 1] !== ((cur ^ arenaKey(a, secret)) >>> 0)) return `its cursor ${hex(cur)} does not match its guard`;
+  if (m[w + 1] !== arenaGuard(cur, arenaKey(a, secret))) return `its cursor ${hex(cur)} does not match its guard`;
   if (cur < a + L.ARENA_HEADER || cur > end) return `its cursor ${hex(cur)} is outside the arena`;
   return null;
 }

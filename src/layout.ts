@@ -181,7 +181,7 @@ export const STAT_COUNT = 10;
 // struct Arena
 /** Next free byte. */
 export const ARENA_CURSOR = 0;
-/** cursor ^ arenaKey(a). */
+/** arenaGuard(cursor, arenaKey(a)) (src/arena.ts): a mix of the cursor and a key. */
 export const ARENA_GUARD = 4;
 /** End of the region (never changes). */
 export const ARENA_END = 8;

@@ -216,7 +216,9 @@ export class Pool {
       if ((((t >>> this._k) | (t << this._kc)) >>> 0) < this._perSlab && m[(s >>> 2) + 2] === (s ^ this._slabKey)) {
         const key = Math.imul(p, L.GOLDEN) ^ this._salt;
         const pw = p >>> 2;
-        const top = m[this._topW];
+        // Unsigned: a depth word damaged to 2^31 or more must not read as a negative index into
+        // the memory before the free stack (top < _stackCap below bounds the write).
+        const top = m[this._topW] >>> 0;
         const pos = ((m[pw] ^ key) - 1) >>> 0;
         // Not already free: on the stack where its word says (and that entry names it back), or
         // on the remote-free list.

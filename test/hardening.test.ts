@@ -198,6 +198,18 @@ describe.each(BUILDS)('%s build: a damaged arena', (_name, options) => {
       expect(() => heap.check()).toThrow(new RegExp(`the arena at 0x${arena.address.toString(16)} is damaged`));
     }
   });
+
+  it.each([['bit 1 flipped', 2], ['bit 3 flipped', 8], ['bit 31 flipped', 0x80000000]] as const)('the same stray write into an arena\'s cursor and its guard (%s in both) is HeapCorruptionError at every arena call and from check(), never a cursor moved back over memory handed out', (_change, bit) => {
+    for (const [, op] of OPS) {
+      const heap = new Heap(options);
+      const arena = heap.arena(1024);
+      arena.alloc(100);
+      arena.alloc(3, 1); // an odd cursor: bits 0 and 1 set
+      for (const offset of [L.ARENA_CURSOR, L.ARENA_GUARD]) heap.u32[(arena.address + offset) >>> 2] ^= bit;
+      expect(() => op(arena)).toThrow(new RegExp(`the arena at 0x${arena.address.toString(16)} is damaged`));
+      expect(() => heap.check()).toThrow(new RegExp(`the arena at 0x${arena.address.toString(16)} is damaged`));
+    }
+  });
 });
 
 describe.each(BUILDS)('%s build: every walk is bounded by the heap\'s size', (_name, options) => {
@@ -275,6 +287,24 @@ describe.each(BUILDS)('%s build: pools', (_name, options) => {
     expect(b).not.toBe(a);
     expect(() => heap.check()).toThrow(/the pool at 0x[0-9a-f]+ is damaged/);
   });
+
+  it.each([0xffffffad, 0xffffffff, 0x80000000])('a pool\'s free-stack depth overwritten with 2^31 or more (%s) is HeapCorruptionError at the next free and alloc, which write nothing (never a word before the free stack, where live blocks lie)', (value) => {
+    const heap = new Heap({ ...options, initialBytes: 1 << 20, maximumBytes: 1 << 20 });
+    const pool = heap.pool(16, { capacity: 8 });
+    const p = pool.alloc();
+    pool.alloc();
+    heap.alloc(300);
+    heap.u32[(pool.address + L.POOL_TOP) >>> 2] = value; // the stray write
+    const before = heap.u8.slice();
+    const damaged = new RegExp(`the pool at 0x${pool.address.toString(16)} is damaged`);
+    for (const call of [() => pool.free(p), () => pool.alloc()]) {
+      const e = (() => { try { call(); } catch (x) { return x; } })();
+      expect(e).toBeInstanceOf(HeapCorruptionError);
+      expect((e as Error).message).toMatch(damaged);
+    }
+    expect(Buffer.compare(heap.u8, before)).toBe(0);
+    expect(() => heap.check()).toThrow(/the pool at 0x[0-9a-f]+ is damaged/);
+  });
 });
 
 describe('shared build: the lock', () => {
@@ -345,6 +375,17 @@ describe('shared build: attaching', () => {
       a.u32[(L.ROOT + offset) >>> 2] ^= 0x10000;
       expect(() => new Heap({ shared: true, memory: a.memory })).toThrow(/^new Heap: the memory holds a heap whose root is damaged/);
     });
+
+  it('new Heap({ shared: true, memory }) on a memory whose root\'s magic word was overwritten with 0 throws HeapCorruptionError and writes nothing, never a second heap made over the live blocks', () => {
+    const a = new Heap(shared);
+    const p = a.alloc(100);
+    a.u8.fill(0x5e, p, p + 100);
+    a.u32[(L.ROOT + L.ROOT_MAGIC) >>> 2] = 0; // the stray write: the memory looks like one no heap was made in
+    const before = a.u8.slice();
+    expect(() => new Heap({ shared: true, memory: a.memory })).toThrow(/^new Heap: the memory holds a heap whose root is damaged/);
+    expect(Buffer.compare(a.u8, before)).toBe(0);
+    expect(() => a.check()).toThrow(HeapCorruptionError);
+  });
 
   it('new Heap({ shared: true, memory }) on a memory holding a heap with a damaged block header throws HeapCorruptionError', () => {
     const a = new Heap(shared);

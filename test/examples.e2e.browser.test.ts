@@ -139,20 +139,29 @@ describe('AudioWorklet example page: A/B of heap buffers vs JS allocation per qu
     await page.close();
   });
 
-  it('playing, the heap mode sees no GC in the audio thread; switched to JS per quantum, GC events come', async () => {
+  it('playing, the heap mode causes no GC in the audio thread (two seconds without one); switched to JS per quantum, GC events come', async () => {
     const { page, errors } = await openPage(browser, `${server.url}/examples/audio-worklet/`);
     await page.click('#play');
     await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('Playing'));
-    // one second of warm-up, then two seconds counted in heap mode
+    // One second of warm-up, then two seconds counted in heap mode. The worklet's global scope
+    // can collect on its own now and then (the engine allocates there too, e.g. for messages): if
+    // the first window saw a collection, the next two seconds must see none. A process() that
+    // allocated would keep causing them (JS per quantum below: one every second or so).
     await page.waitForFunction(() => audioExample.counters().heap.quanta >= 750, undefined, { timeout: 30_000 });
-    const heap = await page.evaluate(() => audioExample.counters().heap);
-    expect(heap.gcEvents).toBe(0);
+    let heap = await page.evaluate(() => audioExample.counters().heap);
+    if (heap.gcEvents > 0) {
+      const seen = heap.gcEvents;
+      await page.waitForFunction(() => audioExample.counters().heap.quanta >= 1500, undefined, { timeout: 30_000 });
+      heap = await page.evaluate(() => audioExample.counters().heap);
+      console.info(`audio heap mode: ${seen} collection(s) in the first window, ${heap.gcEvents - seen} in the second`);
+      expect(heap.gcEvents).toBe(seen);
+    }
     expect(heap.garbageBytes).toBe(0);
     await page.click('input[value=js]');
     await page.waitForFunction(() => audioExample.counters().js.gcEvents >= 1, undefined, { timeout: 30_000 });
     const after = await page.evaluate(() => audioExample.counters());
     expect(after.js.garbageBytes).toBeGreaterThan(0);
-    expect(after.heap.gcEvents).toBe(0);
+    expect(after.heap.gcEvents).toBe(heap.gcEvents);
     expect(await page.textContent('#status')).toMatch(/Late quanta from (AudioContext\.playbackStats|the output clock)/);
     console.info(`audio A/B while playing: ${JSON.stringify(after)}`);
     console.info(`screenshot: ${await screenshot(page, 'audio-worklet-ab-live')}`);

@@ -44,7 +44,6 @@ class TraceGcWatch {
 export const browserEnv = {
   name: 'chromium',
   loadWasmArena: (entry = 'index') => import(`../../dist/${entry}.js`),
-  loadSharedBuild: () => import('../../dist/shared.js'),
   startThread(data) {
     const w = new Worker(new URL('./thread.js', import.meta.url), { type: 'module' });
     const result = new Promise((res, rej) => {

@@ -23,10 +23,6 @@ export const nodeEnv = {
     if (!existsSync(file)) throw new Error(`wasm-arena is not built (${entry}.js missing beside ${index}): run \`npm run build\``);
     return import(pathToFileURL(file).href);
   },
-  /** Imports the shared-memory build's entry point, next to the library's. */
-  async loadSharedBuild() {
-    await import(pathToFileURL(resolve(dirname(libraryFile()), 'shared.js')).href);
-  },
   startThread(data) {
     const w = new Worker(new URL('./thread-node.mjs', import.meta.url), { workerData: data });
     const result = new Promise((res, rej) => {

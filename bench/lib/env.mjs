@@ -6,8 +6,7 @@
 // An env has:
 //   name                'node' | 'chromium'
 //   loadWasmArena(entry?) → the built library's module (dist/index.js), or another entry point
-//                       of it ('profile': dist/profile.js)
-//   loadSharedBuild()   makes the library's shared-memory build available (dist/shared.js)
+//                       of it ('profile': dist/profile.js; 'shared' registers the shared build)
 //   startThread(data)   → { result: Promise, terminate() }: a thread (worker_threads / Worker) that
 //                         sets this same env, imports bench/workloads/<data.workload>.mjs and
 //                         resolves `result` with what its `thread(data)` returns

@@ -51,7 +51,7 @@ async function makeRing(peer) {
       const shared = peer === 'wasm-arena-shared';
       if (shared) {
         try {
-          await import('../../dist/shared.js'); // registers the shared build (Node: file URL; Chromium: served /dist/)
+          await env.loadWasmArena('shared'); // registers the shared build
         } catch (e) {
           return `the shared build did not load: ${e.message}`;
         }

@@ -35,7 +35,7 @@ const MAX_SAMPLES = 1 << 21;
 /** One thread: attaches, then runs the phases it is in until told to quit. */
 export async function thread(data) {
   const { Heap } = await env.loadWasmArena();
-  await env.loadSharedBuild();
+  await env.loadWasmArena('shared');
   const { module, memory, ctl, id, role } = data;
   const realtime = role === 'latency';
   const heap = Heap.fromModule(module, { memory, realtime });
@@ -104,7 +104,7 @@ async function until(ctl, word, value) {
 
 export async function run(job, ctx) {
   const { Heap } = await env.loadWasmArena();
-  await env.loadSharedBuild();
+  await env.loadWasmArena('shared');
   const sizes = sizeSequence('small');
   const idx = slotSequence(LIVE);
 

@@ -5,7 +5,7 @@
 
 import { Heap } from '../../dist/index.js';
 import '../../dist/shared.js'; // the shared-memory build (for the cross-origin isolated page)
-import { createHeapMeter } from '../shared/heap-meter.js';
+import { createHeapMeter } from '../common/heap-meter.js';
 import { AB, MODE, STATE } from './synth-params.js';
 import { createLateCounter } from './late-quanta.js';
 

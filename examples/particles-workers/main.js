@@ -8,7 +8,7 @@
 
 import { Heap } from '../../dist/index.js';
 import '../../dist/shared.js';
-import { checkHeap, createHeapMeter } from '../shared/heap-meter.js';
+import { checkHeap, createHeapMeter } from '../common/heap-meter.js';
 import { Launch, fade, nextBurst, rng } from '../particles/sim.js';
 import { Link, RING, word } from './link.js';
 

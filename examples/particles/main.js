@@ -6,7 +6,7 @@
 // URL parameters: ?seed=N (default 1), ?paused (start paused; the tests step frames by hand).
 
 import { Heap } from '../../dist/index.js';
-import { checkHeap, createHeapMeter } from '../shared/heap-meter.js';
+import { checkHeap, createHeapMeter } from '../common/heap-meter.js';
 import { HeapFireworks, JsFireworks, fade } from './sim.js';
 
 const $ = (id) => document.getElementById(id);

@@ -5,7 +5,7 @@
 
 import { Heap } from '../../dist/index.js';
 import '../../dist/shared.js'; // the shared-memory build
-import { createHeapMeter } from '../shared/heap-meter.js';
+import { createHeapMeter } from '../common/heap-meter.js';
 
 const $ = (id) => document.getElementById(id);
 const status = (text, bad = false) => {

@@ -84,8 +84,7 @@ export class Arena {
       const m = this._v.u32;
       const w = this._w;
       const cur = m[w];
-      const x = cur ^ this._key; // arenaGuard, inline
-      if (m[w + 1] === (Math.imul(x ^ (x >>> 16), L.GOLDEN) >>> 0)) {
+      if (m[w + 1] === arenaGuard(cur, this._key)) {
         const p = ((cur + align - 1) & -align) >>> 0;
         const end = p + bytes;
         if (end > this._end) return 0;

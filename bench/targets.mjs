@@ -228,7 +228,8 @@ export const TARGETS = [
     why: (q) =>
       `push+pop costs ${ns(q.med('ring', 'wasm-arena', 'nsPerPair'))} (fixed-size heap), ${ns(q.med('ring', 'wasm-arena', 'sharedNs'))} ` +
       `(shared heap), against ${ns(q.med('ring', 'js-prealloc', 'nsPerPair'))} for a plain JS ring doing the same copies: ` +
-      'the element-by-element copy dominates; it would take a faster copy (TypedArray.set over views kept per ring)',
+      'both copies are TypedArray.set (push from the whole source array, pop from a view the ring keeps per run), so ' +
+      'what is left is the calls, index checks and Atomics; it would take fewer of those per call',
   },
   {
     what: 'ring: GC events while timing',

@@ -44,6 +44,21 @@ const READ = (L.RING_READ + L.RING_END_INDEX) >>> 2;
 const UNDERRUNS = (L.RING_READ + L.RING_END_SHORT_CALLS) >>> 2;
 const UNDERRUN_FRAMES = (L.RING_READ + L.RING_END_SHORT_FRAMES) >>> 2;
 const HEADER_WORDS = L.RING_DATA >>> 2;
+/** Slots of a ring's table of kept run views (see copyOut): 2^RUN_BITS. */
+const RUN_BITS = 5;
+const RUN_SLOTS = 1 << RUN_BITS;
+/** Views a ring may make for that table over one buffer, replaced ones included. */
+const RUN_VIEWS = 4 * RUN_SLOTS;
+/** Runs shorter than this are copied out element by element: a short loop, not worth a kept view. */
+const RUN_MIN = 16;
+
+/** A ring's kept views of runs of its planes (copyOut), and how many more it may make. */
+interface Runs {
+  views: (Elements | undefined)[];
+  left: number;
+}
+
+const noRuns = (): Runs => ({ views: new Array<Elements | undefined>(RUN_SLOTS).fill(undefined), left: RUN_VIEWS });
 
 export interface RingOptions {
   /** Planes (channels), each of `capacity` frames. Default 1. */
@@ -104,6 +119,7 @@ export class Ring<C extends TypedArrayConstructor = TypedArrayConstructor> {
 
   /** @internal Header words (check, the two ends), over the current buffer. */ private _h: Uint32Array;
   /** @internal The planes: channels × capacity elements. */ private _d: TypedArrayOf<C>;
+  /** @internal Views of runs of the planes that pops copy out with one TypedArray.set (copyOut). */ private _runs: Runs;
   /** @internal The header's check word as it must read; -1 once disposed (no u32 equals it). */ private _check: number;
   /** @internal capacity - 1 */ private readonly _mask: number;
   /** @internal Index of plane 0's first element in the whole-memory view of the type. */ private readonly _base: number;
@@ -136,6 +152,7 @@ export class Ring<C extends TypedArrayConstructor = TypedArrayConstructor> {
     this._seenRead = Atomics.load(this._h, READ);
     this._seenWrite = Atomics.load(this._h, WRITE);
     this._d = new Ctor(heap._v.buffer as ArrayBuffer, r + L.RING_DATA, capacity * channels) as TypedArrayOf<C>;
+    this._runs = noRuns();
   }
 
   /**
@@ -443,8 +460,8 @@ export class Ring<C extends TypedArrayConstructor = TypedArrayConstructor> {
     const k = this._grant(frames, producer);
     if (k !== 0) {
       const own = this._own;
-      if (planar) copyPlanes(this._d, a as ArrayLike<Elements>, own & this._mask, k, this.channels, this.capacity, producer);
-      else copyFrames(this._d, a as Elements, offset, own & this._mask, k, this.channels, this.capacity, producer);
+      if (planar) copyPlanes(this._d, this._runs, a as ArrayLike<Elements>, own & this._mask, k, this.channels, this.capacity, producer);
+      else copyFrames(this._d, this._runs, a as Elements, offset, own & this._mask, k, this.channels, this.capacity, producer);
       this._publish(producer, own + k);
     }
     return k;
@@ -535,6 +552,7 @@ export class Ring<C extends TypedArrayConstructor = TypedArrayConstructor> {
     if (this._h.buffer !== buffer || this._h.length === 0) {
       this._h = new Uint32Array(buffer, this.address, HEADER_WORDS);
       this._d = new this.type(buffer as ArrayBuffer, this.address + L.RING_DATA, this.capacity * this.channels) as TypedArrayOf<C>;
+      this._runs = noRuns(); // the kept views are of the old buffer
     }
     if (this._h[CHECK] === this._check) return;
     const kind = kindAt(heap._v.u32, this.address - L.HEADER, heap._s);
@@ -556,7 +574,7 @@ disposable(Ring);
  * Copies `frames` frames between interleaved `a` (from element `offset`) and the planes `d`
  * (from frame `pos`, wrapping at `cap`): into the ring when `inward`, out of it otherwise.
  */
-function copyFrames(d: Elements, a: Elements, offset: number, pos: number, frames: number, channels: number, cap: number, inward: boolean): void {
+function copyFrames(d: Elements, runs: Runs, a: Elements, offset: number, pos: number, frames: number, channels: number, cap: number, inward: boolean): void {
   const first = Math.min(frames, cap - pos);
   if (channels === 1) {
     if (inward) {
@@ -565,8 +583,8 @@ function copyFrames(d: Elements, a: Elements, offset: number, pos: number, frame
       for (let i = 0; i < first; i++) d[pos + i] = a[offset + i];
       for (let i = first; i < frames; i++) d[i - first] = a[offset + i];
     } else {
-      for (let i = 0; i < first; i++) a[offset + i] = d[pos + i];
-      for (let i = first; i < frames; i++) a[offset + i] = d[i - first];
+      copyOut(d, runs, a, offset, pos, first);
+      if (frames > first) copyOut(d, runs, a, offset + first, 0, frames - first);
     }
     return;
   }
@@ -584,7 +602,7 @@ function copyFrames(d: Elements, a: Elements, offset: number, pos: number, frame
 }
 
 /** Copies `frames` frames between the start of each array of `planes` and the ring's planes `d`. */
-function copyPlanes(d: Elements, planes: ArrayLike<Elements>, pos: number, frames: number, channels: number, cap: number, inward: boolean): void {
+function copyPlanes(d: Elements, runs: Runs, planes: ArrayLike<Elements>, pos: number, frames: number, channels: number, cap: number, inward: boolean): void {
   const first = Math.min(frames, cap - pos);
   for (let c = 0; c < channels; c++) {
     const a = planes[c];
@@ -597,10 +615,38 @@ function copyPlanes(d: Elements, planes: ArrayLike<Elements>, pos: number, frame
       for (let i = 0; i < first; i++) d[plane + pos + i] = a[i];
       for (let i = first; i < frames; i++) d[plane + i - first] = a[i];
     } else {
-      for (let i = 0; i < first; i++) a[i] = d[plane + pos + i];
-      for (let i = first; i < frames; i++) a[i] = d[plane + i - first];
+      copyOut(d, runs, a, 0, plane + pos, first);
+      if (frames > first) copyOut(d, runs, a, first, plane, frames - first);
     }
   }
+}
+
+/**
+ * Copies elements `at … at + n` of the planes `d` into `a` from `offset`. A run of RUN_MIN or
+ * more into a typed array goes with one TypedArray.prototype.set from a view of exactly that
+ * run, kept in `runs`: a direct-mapped table by start and length. Steady quanta (128 frames from
+ * a ring of 1,024, say) revisit the same few runs, so after their first turn round the ring they
+ * are all copied natively and make no view. A run not in the table gets a view while the ring
+ * may still make one (RUN_VIEWS over one buffer: no call makes garbage once they are spent); it
+ * is copied element by element otherwise, as short runs and plain arrays are.
+ */
+function copyOut(d: Elements, runs: Runs, a: Elements, offset: number, at: number, n: number): void {
+  if (n >= RUN_MIN && typeof (a as Float32Array).set === 'function') {
+    const t = d as unknown as Float32Array;
+    const byteOffset = t.byteOffset + at * t.BYTES_PER_ELEMENT;
+    const slot = Math.imul(at ^ Math.imul(n, L.GOLDEN2), L.GOLDEN) >>> (32 - RUN_BITS);
+    let run = runs.views[slot] as Float32Array | undefined;
+    if ((run === undefined || run.byteOffset !== byteOffset || run.length !== n) && runs.left > 0) {
+      runs.left--;
+      run = new (t.constructor as Float32ArrayConstructor)(t.buffer, byteOffset, n);
+      runs.views[slot] = run;
+    }
+    if (run !== undefined && run.byteOffset === byteOffset && run.length === n) {
+      (a as Float32Array).set(run, offset);
+      return;
+    }
+  }
+  for (let i = 0; i < n; i++) a[offset + i] = d[at + i];
 }
 
 /**

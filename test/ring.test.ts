@@ -103,6 +103,27 @@ describe('push and pop', () => {
     expect(want).toBeGreaterThan(100);
   });
 
+  it('pops give the same frames into any array (another element type, a plain Array), before and after the memory grows', () => {
+    const heap = new Heap({ initialBytes: 64 * 1024, maximumBytes: 16 << 20, resizable: false });
+    const ring = heap.ring(Float32Array, 256);
+    const outs = [new Float32Array(64), new Float64Array(64), new Int32Array(64), new Array<number>(64).fill(0)];
+    let next = 0;
+    let want = 0;
+    const turns = () => {
+      for (let q = 0; q < 12; q++) {
+        next += ring.push(seq(64, next));
+        const out = outs[q % outs.length];
+        expect(ring.pop(out)).toBe(64);
+        for (let i = 0; i < 64; i++) expect(out[i]).toBe(want++);
+      }
+    };
+    turns();
+    const big = heap.alloc(4 << 20); // the memory grows: a new buffer, the old one detached
+    turns();
+    heap.free(big);
+    heap.check();
+  });
+
   it('a ring of several channels takes interleaved frames into one plane per channel', () => {
     const heap = new Heap();
     const ring = heap.ring(Float32Array, 4, { channels: 2 });

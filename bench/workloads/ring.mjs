@@ -2,7 +2,8 @@
 // 1,024 frames and popped out again, on one thread: the cost of the two calls themselves (a
 // producer and a consumer on two threads each pay their half). wasm-arena's `heap.ring` against
 // ringbuf.js (its own SharedArrayBuffer, Atomics on both indices) and a hand-written JS ring over
-// a Float32Array with its indices in JS fields (no checks, no atomics: the floor of the copy).
+// a Float32Array with its indices in JS fields (no checks, no atomics, the copies element by
+// element, as most hand-written rings do).
 //
 // wasm-arena's process times it on a fixed-size heap (`nsPerPair`, plain index loads and stores,
 // one thread's heap) and on a shared heap (`sharedNs`: Atomics on the indices, the set-up that
@@ -17,7 +18,7 @@ export const QUANTUM = 128;
 export const CAPACITY = 1024;
 const HEAP_BYTES = 1 << 20;
 
-/** A plain JS ring: what the others are measured against (same copies, nothing else). */
+/** A plain JS ring: what the others are measured against (element-by-element copies, nothing else). */
 class JsRing {
   constructor(capacity) {
     this.data = new Float32Array(capacity);

@@ -41,6 +41,14 @@ describe.skipIf(FUZZ_OPS > 0)('stray writes into allocator metadata: every opera
   });
 });
 
+describe.skipIf(FUZZ_OPS > 0 || SEED !== undefined)('stray-write fuzz seeds', () => {
+  it('a seed replays exactly: two runs of one seed give the same summary (each heap\'s secret follows the seed)', async () => {
+    const first = await fuzz('release', 6_000, 5);
+    const again = await fuzz('release', 6_000, 5);
+    expect(again).toEqual(first);
+  });
+});
+
 describe.runIf(FUZZ_OPS > 0)('stray-write fuzz (npm run fuzz)', () => {
   it.each(['release', 'debug', 'shared', 'profile'] as const)(`%s build: ${FUZZ_OPS} operations (shared, profile: a tenth)`, async (build) => {
     const ops = build === 'release' || build === 'debug' ? FUZZ_OPS : Math.ceil(FUZZ_OPS / 10);

@@ -13,7 +13,8 @@
 //   error but OutOfMemoryError at all.
 //
 // After damage a heap keeps being used for a while (more writes, more operations: the rule still
-// holds), then a fresh one starts. Everything random comes from one seed: a failure replays.
+// holds), then a fresh one starts. Everything random comes from one seed, each heap's secret
+// included (seededSecret below): a failure replays exactly.
 
 import { Heap, HeapCorruptionError, HeapError, InvalidPointerError, OutOfMemoryError, type HeapOptions, type HeapStats } from '../src/index.js';
 import * as L from '../src/layout.js';
@@ -21,6 +22,34 @@ import { Aim, kindAt, type Scene } from './stray-aim.js';
 import { type ArenaRec, type Build, type Held, type PoolRec, Rng, Ranges, firstNonZero, hex, stamp, stampBroken, stampByte } from './stray-model.js';
 
 export type { Build } from './stray-model.js';
+
+/** `h` and then every word of `words`, hashed (FNV-1a over 32-bit words). */
+function digest(h: number, words: Uint32Array): number {
+  for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * Runs `make` with crypto.getRandomValues drawing from `rng`, so the heap it makes gets its
+ * secret (the key of every check word) from the seed. Which stray write a check word happens to
+ * miss depends on that secret: without this, a seed would not replay the same run.
+ */
+export function seededSecret<T>(rng: Rng, make: () => T): T {
+  const c = globalThis.crypto as Crypto & { getRandomValues: Crypto['getRandomValues'] };
+  const own = Object.getOwnPropertyDescriptor(c, 'getRandomValues');
+  const fill = <A extends ArrayBufferView | null>(a: A): A => {
+    if (!(a instanceof Uint32Array)) throw new TypeError('seededSecret: the heap asked for other random values than a Uint32Array');
+    for (let i = 0; i < a.length; i++) a[i] = rng.u32();
+    return a;
+  };
+  Object.defineProperty(c, 'getRandomValues', { value: fill, configurable: true, writable: true });
+  try {
+    return make();
+  } finally {
+    if (own) Object.defineProperty(c, 'getRandomValues', own);
+    else delete (c as { getRandomValues?: unknown }).getRandomValues;
+  }
+}
 
 export interface StrayConfig {
   build: Build;
@@ -49,6 +78,8 @@ export interface StraySummary {
   /** check() calls, and how many threw HeapCorruptionError. */
   checks: number;
   checksFailed: number;
+  /** A hash of every heap's memory, word by word, at the end of its life: what a replay must reproduce. */
+  memoryDigest: number;
 }
 
 /** A broken rule, with the seed, the operation number and the trace that led to it. */
@@ -137,7 +168,7 @@ class StrayFuzzer implements Scene {
     this.build = config.build;
     this.sum = {
       build: config.build, seed: config.seed, ops: 0, heaps: 0, writes: {}, quiet: {}, quietWords: {},
-      corruption: 0, invalidPointer: 0, outOfMemory: 0, checks: 0, checksFailed: 0,
+      corruption: 0, invalidPointer: 0, outOfMemory: 0, checks: 0, checksFailed: 0, memoryDigest: 0,
     };
   }
 
@@ -168,12 +199,13 @@ class StrayFuzzer implements Scene {
     }
     this.settle();
     this.verifyAll();
+    this.sum.memoryDigest = digest(this.sum.memoryDigest, this.heap.u32);
   }
 
   private newHeap(): void {
     const rng = this.rng;
     const [initialBytes, maximumBytes] = rng.pick(SIZES[this.build === 'debug' ? 'debug' : 'small']);
-    const heap = new Heap({ ...BUILD_OPTIONS[this.build], initialBytes, maximumBytes });
+    const heap = seededSecret(rng, () => new Heap({ ...BUILD_OPTIONS[this.build], initialBytes, maximumBytes }));
     this.heap = heap;
     this.heaps = [heap];
     this.blocks = new Ranges();

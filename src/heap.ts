@@ -277,13 +277,12 @@ export class Heap {
    * `alloc(n)`. Throws OutOfMemoryError (the block is then unchanged).
    */
   realloc(p: number, bytes: number, align = 8): number {
-    const call = `realloc(${typeof p === 'number' ? hex(p) : show(p)}, ${show(bytes)})`;
     checkRequest('realloc', bytes, align);
     if (p === 0) return this.alloc(bytes, align);
     checkAddress('realloc', p);
     const q = this._x.realloc(this._c, p, bytes, align) >>> 0;
     this._sync();
-    if (q === 0) throw this._error(call, bytes, align);
+    if (q === 0) throw this._error(`realloc(${hex(p)}, ${show(bytes)})`, bytes, align); // no message unless it fails: no garbage
     return q;
   }
 
@@ -632,7 +631,7 @@ export class Heap {
         const cls = (this._v.u32[(p - L.HEADER) >>> 2] & ~L.TAGS) >>> 3;
         const code = this._x.flush(this._c, cls, this._v.u32[this._bins + (cls << 2) + 2] >>> 1);
         if (!this._busy(code)) {
-          this._status(code, `${call}(${hex(p)})`);
+          if (code !== L.OK) this._status(code, `${call}(${hex(p)})`); // the message only for an error: no garbage per flush
           r = this._push(p);
         }
       }

@@ -2,7 +2,7 @@
 // 1,000,000 rounds of every ring call on the real-time paths (full and empty rings included) and
 // prints what the JS heap and the wasm heap did meanwhile, as JSON on stdout.
 
-import { PerformanceObserver } from 'node:perf_hooks';
+import { garbageOf } from './garbage-child.mjs';
 import { Heap } from '../dist/index.js';
 import '../dist/shared.js';
 
@@ -34,20 +34,11 @@ function round() {
   sink = (sink + ring.overruns + ring.underruns) & 0xffff;
 }
 
-for (let i = 0; i < 200_000; i++) round();
-globalThis.gc();
 const statsBefore = heap.stats();
-let gcEvents = 0;
-const obs = new PerformanceObserver((list) => (gcEvents += list.getEntries().length));
-obs.observe({ entryTypes: ['gc'] });
-const before = process.memoryUsage().heapUsed;
 const ROUNDS = Number(process.env.RING_ROUNDS ?? 1_000_000);
-for (let i = 0; i < ROUNDS; i++) round();
-const after = process.memoryUsage().heapUsed;
-await new Promise((r) => setTimeout(r, 50)); // let the observer report
-obs.disconnect();
+const { gcEvents, jsHeapGrowth } = await garbageOf(round, 200_000, ROUNDS);
 const statsAfter = heap.stats();
 console.log(JSON.stringify({
-  shared, rounds: ROUNDS, callsPerRound: 15, gcEvents, jsHeapGrowth: after - before, sink: Number.isFinite(sink),
+  shared, rounds: ROUNDS, callsPerRound: 15, gcEvents, jsHeapGrowth, sink: Number.isFinite(sink),
   overruns: ring.overruns, underruns: ring.underruns, statsBefore, statsAfter,
 }));

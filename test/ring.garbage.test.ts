@@ -2,18 +2,13 @@
 // 1,000,000 rounds of 15 ring calls (push, pop, pushPlanar, popPlanar, beginWrite/commitWrite,
 // beginRead/commitRead, availableRead/availableWrite, the counters; full and empty rings
 // included) after a warm-up, and reports the GC events and the JS heap's growth meanwhile.
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runGarbageChild } from './garbage.js';
 
 const SCRIPT = fileURLToPath(new URL('./ring-garbage.mjs', import.meta.url));
 
-function measure(shared: boolean) {
-  const r = spawnSync(process.execPath, ['--expose-gc', SCRIPT, ...(shared ? ['--shared'] : [])], { encoding: 'utf8' });
-  expect(r.stderr).toBe('');
-  expect(r.status).toBe(0);
-  return JSON.parse(r.stdout);
-}
+const measure = (shared: boolean) => runGarbageChild(SCRIPT, shared ? ['--shared'] : []);
 
 describe('ring calls make no garbage', () => {
   it.each([

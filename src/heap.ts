@@ -611,9 +611,17 @@ export class Heap {
     return p !== 0 ? p : this._failed(this._fault(L.CACHE_FAULT_CODE), call, bytes, align);
   }
 
-  /** @internal Throws the error for status `code` of `call(bytes, align)` unless it is OK. */
+  /**
+   * @internal Throws the error for status `code` of `call(bytes, align)` unless it is OK. The
+   * message is made only then: these run on slow paths that must make no garbage (refills).
+   */
   _check(code: number, call: string, bytes: number, align: number): void {
     if (code !== L.OK) this._status(code, describe(call, bytes, align));
+  }
+
+  /** @internal Throws the error for status `code` of `call(p)` unless it is OK (the message only then, as _check). */
+  _statusAt(code: number, call: string, p: number): void {
+    if (code !== L.OK) this._status(code, `${call}(${hex(p)})`);
   }
 
   /** @internal The slow path of free: views, stale views, full bins, large blocks, errors. */
@@ -631,14 +639,13 @@ export class Heap {
         const cls = (this._v.u32[(p - L.HEADER) >>> 2] & ~L.TAGS) >>> 3;
         const code = this._x.flush(this._c, cls, this._v.u32[this._bins + (cls << 2) + 2] >>> 1);
         if (!this._busy(code)) {
-          if (code !== L.OK) this._status(code, `${call}(${hex(p)})`); // the message only for an error: no garbage per flush
+          this._statusAt(code, call, p);
           r = this._push(p);
         }
       }
       if (r === 0) return;
     }
-    const code = this._x.free(this._c, p, L.KIND_USER);
-    if (code !== L.OK) this._status(code, `${call}(${hex(p)})`);
+    this._statusAt(this._x.free(this._c, p, L.KIND_USER), call, p);
   }
 
   /** @internal Frees a block of `kind` with one wasm call; throws when it is not a live block of that kind. */

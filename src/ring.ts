@@ -26,6 +26,15 @@ import type { TypedArrayConstructor, TypedArrayOf } from './views.js';
 /** Element types a ring carries; the header's `type` word is an index into this list. */
 export const RING_TYPES = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
   Float32Array, Float64Array, BigInt64Array, BigUint64Array] as const;
+/** The index in RING_TYPES of the built-in type `Ctor` is or extends (at any depth); -1 for none. */
+function ringTypeOf(Ctor: unknown): number {
+  for (let c = Ctor; typeof c === 'function'; c = Object.getPrototypeOf(c)) {
+    const i = (RING_TYPES as readonly unknown[]).indexOf(c);
+    if (i >= 0) return i;
+  }
+  return -1;
+}
+
 /** Most frames per channel (a power of two): indices stay unambiguous mod 2^32. */
 export const MAX_RING_CAPACITY = 2 ** 30;
 /** Most channels (planes) a ring holds. */
@@ -180,7 +189,7 @@ export class Ring<C extends TypedArrayConstructor = TypedArrayConstructor> {
       throw new InvalidPointerError(`${call}: not a ring of this heap: ${kind === L.KIND_COUNT ? 'no block starts there' : `the block there is ${kindName(kind)}`}`, address);
     }
     const ring = new Ring<C>(heap, address, call);
-    if (Ctor !== undefined && Ctor !== ring.type && Object.getPrototypeOf(Ctor) !== ring.type) {
+    if (Ctor !== undefined && ringTypeOf(Ctor) !== ringTypeOf(ring.type)) {
       elementSize('Ring.attach', Ctor);
       throw new TypeError(`${call}: the ring carries ${ring.type.name}, not ${(Ctor as { name: string }).name}`);
     }
@@ -656,8 +665,7 @@ function copyOut(d: Elements, runs: Runs, a: Elements, offset: number, at: numbe
 export function createRing<C extends TypedArrayConstructor>(heap: Heap, Ctor: C, capacity: number, options: RingOptions = {}): Ring<C> {
   const call = `ring(${(Ctor as { name?: string })?.name ?? show(Ctor)}, ${show(capacity)})`;
   const bpe = elementSize('ring', Ctor);
-  let type = (RING_TYPES as readonly unknown[]).indexOf(Ctor);
-  if (type < 0) type = (RING_TYPES as readonly unknown[]).indexOf(Object.getPrototypeOf(Ctor));
+  const type = ringTypeOf(Ctor);
   if (typeof capacity !== 'number') throw new TypeError(`${call}: capacity must be a number of frames, got ${typeof capacity} ${show(capacity)}`);
   if (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_RING_CAPACITY || (capacity & (capacity - 1)) !== 0) {
     const up = capacity > 1 && capacity <= MAX_RING_CAPACITY ? 2 ** Math.ceil(Math.log2(capacity)) : 0;

@@ -50,6 +50,19 @@ describe('heap.ring: shape', () => {
     expect(Array.from(out)).toEqual([-5n, 2n ** 62n]);
     heap.check();
   });
+
+  it('a subclass of a subclass of a TypedArray carries its built-in type, and Ring.attach accepts it', () => {
+    class Samples extends Float32Array {}
+    class Loud extends Samples {}
+    const heap = new Heap();
+    const ring = heap.ring(Loud, 8);
+    expect(ring.type).toBe(Float32Array);
+    expect(Ring.attach(heap, ring.address, Loud).push(Float32Array.of(0.5))).toBe(1);
+    expect(() => Ring.attach(heap, ring.address, Int32Array)).toThrow(TypeError);
+    ring.dispose();
+    expect(heap.stats().liveBlocks).toBe(0);
+    heap.check();
+  });
 });
 
 describe('push and pop', () => {

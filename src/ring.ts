@@ -5,9 +5,11 @@
 // The wait-free rule: every call here finishes in a bounded number of steps whatever the other
 // thread does. Nothing waits, spins or takes a lock; the only atomic operations are one load of
 // the other end's index and one store of this end's index per call (none per element); a call
-// that finds the ring too full or too empty moves what it can and returns the count. No call
-// on the ring's paths creates a JavaScript object: the ring keeps two views of its own memory,
-// made once (and again only after the heap's memory was replaced by a growth).
+// that finds the ring too full or too empty moves what it can and returns the count. The ring
+// keeps two views of its own memory, made once (and again only after the heap's memory was
+// replaced by a growth), and pops keep a view of each run they copy out (copyOut: at most
+// RUN_VIEWS per buffer), so once a steady stream has been round the ring no call creates a
+// JavaScript object.
 //
 // Threads: one producer (push, pushPlanar, beginWrite, commitWrite) and one consumer (pop,
 // popPlanar, beginRead, commitRead), each holding its own Ring object (made by heap.ring on one
@@ -145,7 +147,7 @@ export class Ring<C extends TypedArrayConstructor = TypedArrayConstructor> {
     const capacity = m[w + (L.RING_CAPACITY >>> 2)];
     const type = m[w + (L.RING_TYPE >>> 2)];
     const channels = m[w + (L.RING_CHANNELS >>> 2)];
-    const fault = ringFault(m, r, m[(r - L.HEADER) >>> 2] & ~L.TAGS, heap._over - 7, heap._s);
+    const fault = ringFault(m, r, (m[(r - L.HEADER) >>> 2] & ~L.TAGS) >>> 0, heap._over - 7, heap._s);
     if (fault) throw new HeapCorruptionError(`${call}: the ring at ${hex(r)} is damaged: ${fault} (a stray write?)`, r);
     const Ctor = RING_TYPES[type] as unknown as C;
     this.heap = heap;
@@ -261,8 +263,8 @@ export class Ring<C extends TypedArrayConstructor = TypedArrayConstructor> {
    * Moves up to `length` elements (default: the rest of `dst` from `offset`) out of the ring
    * into `dst` at `offset`, and returns how many: fewer when the ring holds less (an underrun,
    * counted; the rest of `dst` is left as it was). A ring of several channels gives interleaved
-   * frames, `length` a multiple of `channels`. Real-time: no allocation, never blocks; the
-   * consumer thread only.
+   * frames, `length` a multiple of `channels`. Real-time: never blocks; allocates only the
+   * bounded views of copyOut while a ring's first runs come round; the consumer thread only.
    */
   pop(dst: { [i: number]: RingElement<C>; readonly length: number }, offset = 0, length?: number): number {
     if (this._h[CHECK] === this._check && typeof dst === 'object' && dst !== null) {
@@ -279,7 +281,8 @@ export class Ring<C extends TypedArrayConstructor = TypedArrayConstructor> {
    * Moves up to `length` frames (default: the length of `planes[0]`) into the start of each
    * channel's array `planes[c]` (an AudioWorklet's `outputs[0]`, say) and returns the frames
    * read: fewer when the ring holds less (an underrun, counted; the rest of each array is left
-   * as it was: fill it with silence). Real-time: no allocation, never blocks; the consumer only.
+   * as it was: fill it with silence). Real-time: never blocks; allocates only the bounded views of
+   * copyOut while a ring's first runs come round; the consumer only.
    *
    * ```ts
    * process(inputs, [out]) {
@@ -585,18 +588,7 @@ disposable(Ring);
  */
 function copyFrames(d: Elements, runs: Runs, a: Elements, offset: number, pos: number, frames: number, channels: number, cap: number, inward: boolean): void {
   const first = Math.min(frames, cap - pos);
-  if (channels === 1) {
-    if (inward) {
-      // The whole of `a` in one piece: TypedArray.prototype.set copies it as one block.
-      if (first === frames && offset === 0 && a.length === frames) return (d as Float32Array).set(a as Float32Array, pos);
-      for (let i = 0; i < first; i++) d[pos + i] = a[offset + i];
-      for (let i = first; i < frames; i++) d[i - first] = a[offset + i];
-    } else {
-      copyOut(d, runs, a, offset, pos, first);
-      if (frames > first) copyOut(d, runs, a, offset + first, 0, frames - first);
-    }
-    return;
-  }
+  if (channels === 1) return copyPlane(d, runs, a, offset, 0, pos, first, frames, inward);
   for (let c = 0; c < channels; c++) {
     const plane = c * cap;
     let j = offset + c;
@@ -613,20 +605,23 @@ function copyFrames(d: Elements, runs: Runs, a: Elements, offset: number, pos: n
 /** Copies `frames` frames between the start of each array of `planes` and the ring's planes `d`. */
 function copyPlanes(d: Elements, runs: Runs, planes: ArrayLike<Elements>, pos: number, frames: number, channels: number, cap: number, inward: boolean): void {
   const first = Math.min(frames, cap - pos);
-  for (let c = 0; c < channels; c++) {
-    const a = planes[c];
-    const plane = c * cap;
-    if (inward) {
-      if (first === frames && a.length === frames) {
-        (d as Float32Array).set(a as Float32Array, plane + pos);
-        continue;
-      }
-      for (let i = 0; i < first; i++) d[plane + pos + i] = a[i];
-      for (let i = first; i < frames; i++) d[plane + i - first] = a[i];
-    } else {
-      copyOut(d, runs, a, 0, plane + pos, first);
-      if (frames > first) copyOut(d, runs, a, first, plane, frames - first);
-    }
+  for (let c = 0; c < channels; c++) copyPlane(d, runs, planes[c], 0, c * cap, pos, first, frames, inward);
+}
+
+/**
+ * Copies `frames` elements between `a` (from `offset`) and the plane that starts at element
+ * `plane` of `d` (from frame `pos`; the first `first` frames, then the rest from the plane's
+ * start): into the ring when `inward`, out of it otherwise.
+ */
+function copyPlane(d: Elements, runs: Runs, a: Elements, offset: number, plane: number, pos: number, first: number, frames: number, inward: boolean): void {
+  if (inward) {
+    // The whole of `a` in one piece: TypedArray.prototype.set copies it as one block.
+    if (first === frames && offset === 0 && a.length === frames) return (d as Float32Array).set(a as Float32Array, plane + pos);
+    for (let i = 0; i < first; i++) d[plane + pos + i] = a[offset + i];
+    for (let i = first; i < frames; i++) d[plane + i - first] = a[offset + i];
+  } else {
+    copyOut(d, runs, a, offset, plane + pos, first);
+    if (frames > first) copyOut(d, runs, a, offset + first, plane, frames - first);
   }
 }
 
@@ -645,12 +640,14 @@ function copyOut(d: Elements, runs: Runs, a: Elements, offset: number, at: numbe
     const byteOffset = t.byteOffset + at * t.BYTES_PER_ELEMENT;
     const slot = Math.imul(at ^ Math.imul(n, L.GOLDEN2), L.GOLDEN) >>> (32 - RUN_BITS);
     let run = runs.views[slot] as Float32Array | undefined;
-    if ((run === undefined || run.byteOffset !== byteOffset || run.length !== n) && runs.left > 0) {
-      runs.left--;
-      run = new (t.constructor as Float32ArrayConstructor)(t.buffer, byteOffset, n);
-      runs.views[slot] = run;
+    if (run === undefined || run.byteOffset !== byteOffset || run.length !== n) {
+      run = undefined;
+      if (runs.left > 0) {
+        runs.left--;
+        run = runs.views[slot] = new (t.constructor as Float32ArrayConstructor)(t.buffer, byteOffset, n);
+      }
     }
-    if (run !== undefined && run.byteOffset === byteOffset && run.length === n) {
+    if (run !== undefined) {
       (a as Float32Array).set(run, offset);
       return;
     }

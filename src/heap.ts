@@ -14,7 +14,7 @@ import { createRing, type Ring, type RingOptions } from './ring.js';
 import { badSize, checkAddress, checkRequest, elementSize, pagesOf, show } from './args.js';
 import { HeapCorruptionError, InvalidPointerError, OutOfMemoryError } from './errors.js';
 import { errorFor, hex } from './faults.js';
-import { checkHeap, measure, type HeapStats } from './inspect.js';
+import { checkHeap, measure, mixOf, type HeapStats } from './inspect.js';
 import { createSoa, type SoaTable } from './soa.js';
 import type { Schema, StructType } from './struct.js';
 import { Views, makeBufferResizable, type TypedArrayConstructor, type TypedArrayOf } from './views.js';
@@ -77,9 +77,6 @@ const TYPE = Symbol('wasm-arena type');
 interface Owned { [OWNER]?: Heap; [ADDRESS]?: number; [TYPE]?: unknown }
 const GENERATION_W = (L.ROOT + L.ROOT_GENERATION) >>> 2;
 
-/** The check-word half that depends on address and size (assembly/layout.ts: mix). */
-export const mixOf = (b: number, size: number, secret: number): number =>
-  Math.imul(b ^ secret, L.GOLDEN) ^ Math.imul(size, L.GOLDEN2);
 
 function randomSecret(): number {
   const c = (globalThis as { crypto?: { getRandomValues?(a: Uint32Array): Uint32Array } }).crypto;

@@ -69,11 +69,13 @@ export interface HeapStats {
   consistent: boolean;
 }
 
-const R = (field: number): number => (L.ROOT + field) >>> 2; // word index of a root field
+/** Word index of a root field. */
+export const rootWord = (field: number): number => (L.ROOT + field) >>> 2;
+const R = rootWord;
 const SALT_MAX = L.KIND_COUNT;
 
-/** The check-word mix of a header (assembly/layout.ts). */
-const mix = (b: number, size: number, secret: number): number =>
+/** The check-word half that depends on address and size (assembly/layout.ts: mix). */
+export const mixOf = (b: number, size: number, secret: number): number =>
   Math.imul(b ^ secret, L.GOLDEN) ^ Math.imul(size, L.GOLDEN2);
 
 /** The kind whose check word the header at b carries, or KIND_COUNT. */
@@ -84,7 +86,7 @@ export function kindAt(m: Uint32Array, b: number, secret: number): number {
 
 /** The kind a header (info, tag) at b carries, or KIND_COUNT. Int32 arithmetic only. */
 function kindOfWords(info: number, tag: number, b: number, secret: number): number {
-  const x = (tag | 0) ^ mix(b, info & ~L.TAGS, secret);
+  const x = (tag | 0) ^ mixOf(b, info & ~L.TAGS, secret);
   const k = x & 15;
   return k < SALT_MAX && x === Math.imul(k, L.KIND_SALT) ? k : L.KIND_COUNT;
 }
@@ -446,11 +448,11 @@ class Walk {
         const limit = m[bins + (cls << 2) + 2];
         // No bin holds more than BIN_CAP blocks: that also bounds the walk of its chain, whatever the links say.
         if (count > L.BIN_CAP || limit > L.BIN_CAP) fail(`cache bin ${cls} counts ${count} blocks with a limit of ${limit}: more than a bin holds`, heap._c);
-        own += this.chain(m[bins + (cls << 2)], count, cls << 3, `cache bin ${cls}`, heap._c);
+        own += this.chain(m[bins + (cls << 2)], count, cls << 3, cls, heap._c);
       }
       const w = heap._c >>> 2;
       let bytes = 0;
-      own += this.chain(m[w + (L.CACHE_DEFERRED >>> 2)], m[w + (L.CACHE_DEFERRED_COUNT >>> 2)], 0, 'the deferred frees', heap._c, (b) => (bytes += b));
+      own += this.chain(m[w + (L.CACHE_DEFERRED >>> 2)], m[w + (L.CACHE_DEFERRED_COUNT >>> 2)], 0, -1, heap._c, (b) => (bytes += b));
       if (bytes !== m[w + (L.CACHE_DEFERRED_BYTES >>> 2)]) fail(`the deferred frees hold ${bytes} bytes but count ${m[w + (L.CACHE_DEFERRED_BYTES >>> 2)]}`, heap._c);
     }
     const damage = cached(m, this.secret, this.tail, totals, heap._c);
@@ -462,23 +464,23 @@ class Walk {
   }
 
   /**
-   * One chain of CACHED blocks (a bin: all of `size` bytes; the deferred list: size 0, any) that
-   * says it holds `count`; returns its length. `sizes` sees each block's size.
+   * One chain of CACHED blocks (cache bin `cls`: all of `size` bytes; the deferred list, cls -1:
+   * size 0, any) that says it holds `count`; returns its length. `sizes` sees each block's size.
    */
-  chain(first: number, count: number, size: number, what: string, at: number, sizes?: (bytes: number) => void): number {
+  chain(first: number, count: number, size: number, cls: number, at: number, sizes?: (bytes: number) => void): number {
     const { m, secret, start, tail } = this;
     // A count no heap of this size could hold is damage (and would make the walk below unbounded).
-    if (count > tail / L.MIN_BLOCK) fail(`${what} counts ${count} blocks: more than the heap holds`, at);
+    if (count > tail / L.MIN_BLOCK) fail(`${chainName(cls)} counts ${count} blocks: more than the heap holds`, at);
     let n = 0;
     for (let e = first; e !== 0; e = m[(e + L.BLOCK_PREV) >>> 2]) {
-      const bytes = m[e >>> 2] & ~L.TAGS;
+      const bytes = (m[e >>> 2] & ~L.TAGS) >>> 0;
       if (n >= count || e < start || e >= tail || e & 7 || kindAt(m, e, secret) !== L.KIND_CACHED || (size !== 0 && bytes !== size)) {
-        fail(`${what}: entry ${hex(e)} is not a cached block${size ? ` of ${size} bytes` : ''} (written after it was freed?)`, e);
+        fail(`${chainName(cls)}: entry ${hex(e)} is not a cached block${size ? ` of ${size} bytes` : ''} (written after it was freed?)`, e);
       }
       sizes?.(bytes);
       n++;
     }
-    if (n !== count) fail(`${what} holds ${n} blocks but counts ${count}`, at);
+    if (n !== count) fail(`${chainName(cls)} holds ${n} blocks but counts ${count}`, at);
     return n;
   }
 
@@ -519,4 +521,9 @@ export function classOf(size: number): number {
   if (size < L.SMALL_LIMIT) return size >>> 3;
   const msb = 31 - Math.clz32(size);
   return ((msb - L.FL_SHIFT) << L.SL_BITS) | ((size >>> (msb - L.SL_BITS)) & (L.SL_COUNT - 1));
+}
+
+/** Chain `cls` of check()'s cache walk as its messages name it (made only for a message). */
+function chainName(cls: number): string {
+  return cls < 0 ? 'the deferred frees' : `cache bin ${cls}`;
 }

@@ -253,7 +253,7 @@ function profiledClass(Base: typeof Heap): typeof Heap {
       const sites = this._p.sites;
       this._left = sites.next();
       const m = this._v.u32;
-      const size = m[(p - L.HEADER) >>> 2] & ~L.TAGS;
+      const size = (m[(p - L.HEADER) >>> 2] & ~L.TAGS) >>> 0;
       // The samples fall on requested bytes; a sample stands for weight(bytes) of them, so for
       // weight(bytes) · size / bytes bytes of whole blocks (the unit of every other figure).
       const weight = (sites.weight(bytes) * size) / Math.max(bytes, 1);

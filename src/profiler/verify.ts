@@ -44,11 +44,15 @@ export function profileFault(heap: Heap, p: ProfilerState, tag: number): string 
   if (fault !== null) return fault;
   for (let id = 0; id < L.TAG_COUNT; id++) {
     const t = tallyOf(m, p, id);
-    const name = id < p.names.length ? JSON.stringify(p.names[id]) : `id ${id}`;
     if (t.liveBlocks !== blocks[id] || t.liveBytes !== bytes[id]) {
-      return `the profile tally of tag ${name} says ${t.liveBlocks} blocks of ${t.liveBytes} bytes, its trailers ${blocks[id]} blocks of ${bytes[id]} bytes`;
+      return `the profile tally of tag ${tagName(p, id)} says ${t.liveBlocks} blocks of ${t.liveBytes} bytes, its trailers ${blocks[id]} blocks of ${bytes[id]} bytes`;
     }
-    if (t.peakLiveBytes < t.liveBytes) return `the profile tally of tag ${name}: its peak is below its live bytes`;
+    if (t.peakLiveBytes < t.liveBytes) return `the profile tally of tag ${tagName(p, id)}: its peak is below its live bytes`;
   }
   return null;
+}
+
+/** Tag `id` as a message names it: its name, or its id when it has none. */
+function tagName(p: ProfilerState, id: number): string {
+  return id < p.names.length ? JSON.stringify(p.names[id]) : `id ${id}`;
 }

@@ -1,10 +1,9 @@
 // The profiler's heap walk: every block in address order, bounded and read-only, like check()'s.
 
 import * as L from '../layout.js';
-import { kindAt } from '../inspect.js';
+import { kindAt, rootWord } from '../inspect.js';
 
-/** Word index of a root field. */
-export const rootWord = (field: number): number => (L.ROOT + field) >>> 2;
+export { rootWord };
 
 /**
  * True for the kind of a block the program holds: not free, not parked in a cache, not the
@@ -25,7 +24,7 @@ export function walkBlocks(m: Uint32Array, secret: number, visit: (b: number, si
   let b = m[rootWord(L.ROOT_HEAP_START)];
   if (b < L.MEMORY_BASE || b & 7) return b;
   while (b < tail) {
-    const size = m[b >>> 2] & ~L.TAGS;
+    const size = (m[b >>> 2] & ~L.TAGS) >>> 0;
     const kind = kindAt(m, b, secret);
     if (kind === L.KIND_COUNT || kind === L.KIND_STALE || size < L.MIN_BLOCK || size > tail - b) return b;
     visit(b, size, kind);
@@ -43,6 +42,6 @@ export const trailerSerial = (m: Uint32Array, b: number, size: number): number =
 export function carries(m: Uint32Array, secret: number, u: number, serial: number): boolean {
   const b = u - L.HEADER;
   if (b < L.MEMORY_BASE || u >= m.byteLength || b & 7) return false;
-  const size = m[b >>> 2] & ~L.TAGS;
+  const size = (m[b >>> 2] & ~L.TAGS) >>> 0;
   return size >= L.MIN_BLOCK && size <= m.byteLength - b && isHeld(kindAt(m, b, secret)) && trailerSerial(m, b, size) === serial;
 }

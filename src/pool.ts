@@ -441,7 +441,6 @@ export class Pool {
     }
     m[this._topW] = top;
     m[P(a + L.POOL_CAPACITY)] = capacity + perSlab;
-    if (heap.debug) for (let i = 0; i < perSlab; i++) { const p = s + this._first + i * this.slotBytes; this._v.u8.fill(L.POISON, p + 4, p + this.slotBytes); }
     return true;
   }
 
@@ -480,7 +479,7 @@ export class DebugPool extends Pool {
       const u8 = this._v.u8;
       for (let i = p + 4; i < p + this.slotBytes; i++) {
         if (u8[i] !== L.POISON) {
-          poisonFrom(u8, p + 4, p + this.slotBytes); // reported once; the block is usable again
+          this._poison(p); // reported once; the block is usable again
           throw new HeapCorruptionError(`pool.alloc: use after free: the free block at ${hex(p)} was written at +${i - p} after it was freed`, p);
         }
       }
@@ -490,12 +489,21 @@ export class DebugPool extends Pool {
 
   override free(p: number): void {
     super.free(p);
-    poisonFrom(this._v.u8, p + 4, p + this.slotBytes);
+    this._poison(p);
   }
-}
 
-function poisonFrom(u8: Uint8Array, from: number, to: number): void {
-  u8.fill(L.POISON, from, to);
+  /** A new slab's blocks start free: poisoned. It is the head of the pool's slab list. */
+  protected override _grow(call: string, orThrow: boolean): boolean {
+    if (!super._grow(call, orThrow)) return false;
+    const s = this._v.u32[P(this.address + L.POOL_SLABS)];
+    for (let i = 0; i < this._perSlab; i++) this._poison(s + this._first + i * this.slotBytes);
+    return true;
+  }
+
+  /** Poisons the free block at p, but for its first word (its stack position). */
+  private _poison(p: number): void {
+    this._v.u8.fill(L.POISON, p + 4, p + this.slotBytes);
+  }
 }
 
 /** The inverse of an odd number modulo 2^32 (Newton's iteration: each step doubles the correct bits). */
@@ -530,13 +538,15 @@ export function poolFault(m: Uint32Array, p: number, secret: number, isBlock: (a
   if (slabs * perSlab !== capacity) return `its ${slabs} slabs do not hold its capacity ${capacity}`;
   const salt = slotSaltOf(p, secret);
   const mask = ~(slabBytes - 1);
-  for (let i = 0; i < top; i++) {
-    const q = m[(stack >>> 2) + i];
+  /** True when q is the address of a slot in a slab of this pool. */
+  const isSlot = (q: number): boolean => {
     const s = (q & mask) >>> 0;
     const off = q - s - first;
-    if (m[s >>> 2] !== p || m[(s >>> 2) + 2] !== ((s ^ slabKey) >>> 0) || off < 0 || off % slot || off / slot >= perSlab) {
-      return `free-stack entry ${i} (${hex(q)}) is not a block of the pool`;
-    }
+    return m[s >>> 2] === p && m[(s >>> 2) + 2] === ((s ^ slabKey) >>> 0) && off >= 0 && off % slot === 0 && off / slot < perSlab;
+  };
+  for (let i = 0; i < top; i++) {
+    const q = m[(stack >>> 2) + i];
+    if (!isSlot(q)) return `free-stack entry ${i} (${hex(q)}) is not a block of the pool`;
     if (m[q >>> 2] !== (((i + 1) ^ Math.imul(q, L.GOLDEN) ^ salt) >>> 0)) {
       return `free block ${hex(q)} (stack entry ${i}) does not name its position (written after it was freed?)`;
     }
@@ -549,10 +559,7 @@ export function poolFault(m: Uint32Array, p: number, secret: number, isBlock: (a
   // Blocks other threads freed: a list they only push onto (entries after its head stay put).
   let n = 0;
   for (let q = m[w + P(L.POOL_REMOTE)]; q !== 0; q = m[(q >>> 2) + 1]) {
-    const s = (q & mask) >>> 0;
-    const off = q - s - first;
-    if (++n > capacity - top || m[s >>> 2] !== p || m[(s >>> 2) + 2] !== ((s ^ slabKey) >>> 0) || off < 0 || off % slot || off / slot >= perSlab ||
-        m[q >>> 2] !== ((Math.imul(q, L.GOLDEN) ^ salt ^ REMOTE_MARK) >>> 0)) {
+    if (++n > capacity - top || !isSlot(q) || m[q >>> 2] !== ((Math.imul(q, L.GOLDEN) ^ salt ^ REMOTE_MARK) >>> 0)) {
       return `its remote-free list reaches ${hex(q)}, not a block another thread freed`;
     }
   }

@@ -104,61 +104,34 @@ export class Pool {
 
   /** @internal Made by `heap.pool(blockBytes, options)`, or by `Pool.attach` (`at`: the pool's address). */
   constructor(heap: Heap, blockBytes: number, options: PoolOptions = {}, at = 0) {
-    if (at !== 0) {
-      // Pool.attach: geometry from the header, fast paths off (alloc throws, free goes remote).
-      const g = attachedGeometry(heap, at);
-      this.heap = heap;
-      this.blockBytes = g.blockBytes;
-      this.slotBytes = g.slot;
-      this.address = at;
-      this._v = heap._v;
-      this._first = g.first;
-      this._slabBytes = g.slabBytes;
-      this._perSlab = g.perSlab;
-      this._mask = ~(g.slabBytes - 1);
-      this._k = 31 - Math.clz32(g.slot & -g.slot);
-      this._inv = inverse(g.slot >>> this._k);
-      this._kc = 32 - this._k;
-      this._salt = slotSaltOf(at, heap._s);
-      this._slabKey = slabKeyOf(at, heap._s);
-      this._topW = 0;
-      this._stackW = 0;
-      this._stackCap = 0;
-      this._remote = true;
-      return;
-    }
-    const call = `pool(${show(blockBytes)})`;
-    if (typeof blockBytes !== 'number' || !Number.isInteger(blockBytes) || blockBytes < 1 || blockBytes > MAX_POOL_BLOCK) {
-      if (typeof blockBytes !== 'number') badSize('pool', blockBytes, 'blockBytes');
-      throw new RangeError(`${call}: blockBytes must be an integer from 1 to ${MAX_POOL_BLOCK}`);
-    }
-    if (options === null || typeof options !== 'object') throw new TypeError(`${call}: options must be an object, got ${show(options)}`);
-    const align = options.align ?? 8;
-    if (!validAlign(align) || align > 4096) badAlign('pool', align);
-    const capacity = options.capacity ?? 0;
-    if (typeof capacity !== 'number' || (capacity >>> 0) !== capacity) badSize('pool', capacity, 'capacity');
-    const a = Math.max(align, 8);
-    const slot = Math.ceil(blockBytes / a) * a;
-    const first = Math.max(L.SLAB_HEADER, a);
-    let slabBytes = 4096;
-    while (slabBytes < L.MAX_ALIGN && slabBytes < first + slot * 16) slabBytes *= 2;
+    // Pool.attach: geometry from the header, fast paths off (alloc throws, free goes remote).
+    const g = at !== 0 ? attachedGeometry(heap, at) : newGeometry(blockBytes, options);
     this.heap = heap;
-    this.blockBytes = blockBytes;
-    this.slotBytes = slot;
+    this.blockBytes = g.blockBytes;
+    this.slotBytes = g.slot;
     this._v = heap._v;
-    this._first = first;
-    this._slabBytes = slabBytes;
-    this._perSlab = Math.floor((slabBytes - first) / slot);
-    this._mask = ~(slabBytes - 1);
-    this._k = 31 - Math.clz32(slot & -slot);
+    this._first = g.first;
+    this._slabBytes = g.slabBytes;
+    this._perSlab = g.perSlab;
+    this._mask = ~(g.slabBytes - 1);
+    this._k = 31 - Math.clz32(g.slot & -g.slot);
     this._kc = 32 - this._k;
-    this._inv = inverse(slot >>> this._k);
-    const p = heap._block(L.POOL_HEADER, 8, L.KIND_POOL, call);
+    this._inv = inverse(g.slot >>> this._k);
+    const call = `pool(${g.blockBytes})`;
+    const p = at !== 0 ? at : heap._block(L.POOL_HEADER, 8, L.KIND_POOL, call);
     if (p === 0) throw heap._oom(call, L.POOL_HEADER, 8);
     this.address = p;
     this._salt = slotSaltOf(p, heap._s);
     this._slabKey = slabKeyOf(p, heap._s) | 0;
+    this._stackW = 0;
+    this._stackCap = 0;
+    if (at !== 0) {
+      this._topW = 0;
+      this._remote = true;
+      return;
+    }
     this._topW = P(p + L.POOL_TOP);
+    const { slot, first, slabBytes } = g;
     const m = this._v.u32;
     m.fill(0, p >>> 2, (p + L.POOL_HEADER) >>> 2);
     m[P(p + L.POOL_BLOCK_BYTES)] = blockBytes;
@@ -167,10 +140,8 @@ export class Pool {
     m[P(p + L.POOL_OWNER)] = heap._c;
     m[P(p + L.POOL_FIRST)] = first;
     m[P(p + L.POOL_PER_SLAB)] = this._perSlab;
-    this._stackW = 0;
-    this._stackCap = 0;
     try {
-      while (this.capacity < capacity) this._grow(call, true);
+      while (this.capacity < g.capacity) this._grow(call, true);
     } catch (e) {
       this.dispose();
       throw e;
@@ -567,7 +538,38 @@ export function poolFault(m: Uint32Array, p: number, secret: number, isBlock: (a
 }
 
 /** The geometry words of the pool at `p` for Pool.attach, checked. */
-function attachedGeometry(heap: Heap, p: number): { blockBytes: number; slot: number; slabBytes: number; first: number; perSlab: number } {
+/** A pool's block and slab sizes (the header's words), and the capacity to reserve at once. */
+interface Geometry {
+  blockBytes: number;
+  slot: number;
+  slabBytes: number;
+  first: number;
+  perSlab: number;
+  capacity: number;
+}
+
+/** The geometry of a new pool, `heap.pool(blockBytes, options)`: arguments checked. */
+function newGeometry(blockBytes: number, options: PoolOptions): Geometry {
+  const call = `pool(${show(blockBytes)})`;
+  if (typeof blockBytes !== 'number' || !Number.isInteger(blockBytes) || blockBytes < 1 || blockBytes > MAX_POOL_BLOCK) {
+    if (typeof blockBytes !== 'number') badSize('pool', blockBytes, 'blockBytes');
+    throw new RangeError(`${call}: blockBytes must be an integer from 1 to ${MAX_POOL_BLOCK}`);
+  }
+  if (options === null || typeof options !== 'object') throw new TypeError(`${call}: options must be an object, got ${show(options)}`);
+  const align = options.align ?? 8;
+  if (!validAlign(align) || align > 4096) badAlign('pool', align);
+  const capacity = options.capacity ?? 0;
+  if (typeof capacity !== 'number' || (capacity >>> 0) !== capacity) badSize('pool', capacity, 'capacity');
+  const a = Math.max(align, 8);
+  const slot = Math.ceil(blockBytes / a) * a;
+  const first = Math.max(L.SLAB_HEADER, a);
+  let slabBytes = 4096;
+  while (slabBytes < L.MAX_ALIGN && slabBytes < first + slot * 16) slabBytes *= 2;
+  return { blockBytes, slot, slabBytes, first, perSlab: Math.floor((slabBytes - first) / slot), capacity };
+}
+
+/** The geometry of the pool at p (Pool.attach), from its header, checked. */
+function attachedGeometry(heap: Heap, p: number): Geometry {
   heap._sync();
   const m = heap._v.u32;
   if (p + L.POOL_HEADER > m.byteLength || p < L.MEMORY_BASE || kindAt(m, p - L.HEADER, heap._s) !== L.KIND_POOL) {
@@ -580,6 +582,7 @@ function attachedGeometry(heap: Heap, p: number): { blockBytes: number; slot: nu
     slabBytes: m[w + P(L.POOL_SLAB_BYTES)],
     first: m[w + P(L.POOL_FIRST)],
     perSlab: m[w + P(L.POOL_PER_SLAB)],
+    capacity: 0,
   };
   const owner = m[w + P(L.POOL_OWNER)];
   if (g.slabBytes & (g.slabBytes - 1) || g.slabBytes < 4096 || g.slabBytes > L.MAX_ALIGN || g.slot < 8 || g.slot & 7 ||

@@ -80,8 +80,6 @@ export class Pool {
   /** @internal */ protected readonly _k: number;
   /** @internal 32 - _k (rotation) */ protected readonly _kc: number;
   /** @internal */ protected readonly _slabBytes: number;
-  /** @internal True for a pool attached by a thread that does not own it: it only frees, remotely. */
-  protected readonly _remote: boolean = false;
 
   /**
    * A pool made by another thread (Heap object) on the same shared heap, for freeing its blocks
@@ -99,12 +97,12 @@ export class Pool {
    */
   static attach(heap: Heap, address: number): Pool {
     checkAddress('Pool.attach', address);
-    return new Pool(heap, 0, undefined, address);
+    return new RemotePool(heap, 0, undefined, address);
   }
 
   /** @internal Made by `heap.pool(blockBytes, options)`, or by `Pool.attach` (`at`: the pool's address). */
   constructor(heap: Heap, blockBytes: number, options: PoolOptions = {}, at = 0) {
-    // Pool.attach: geometry from the header, fast paths off (alloc throws, free goes remote).
+    // Pool.attach (a RemotePool): geometry from the header, no free stack of its own.
     const g = at !== 0 ? attachedGeometry(heap, at) : newGeometry(blockBytes, options);
     this.heap = heap;
     this.blockBytes = g.blockBytes;
@@ -127,7 +125,6 @@ export class Pool {
     this._stackCap = 0;
     if (at !== 0) {
       this._topW = 0;
-      this._remote = true;
       return;
     }
     this._topW = P(p + L.POOL_TOP);
@@ -209,7 +206,7 @@ export class Pool {
    * them back (when its free stack runs out).
    */
   get live(): number {
-    return this.capacity - this._v.u32[this._remote ? P(this.address + L.POOL_TOP) : this._topW];
+    return this.capacity - this._v.u32[this._topW];
   }
 
   /** Blocks the pool's slabs hold (it grows by whole slabs). */
@@ -219,14 +216,11 @@ export class Pool {
 
   /** True once dispose() has run (for an attached pool: once its owner disposed it). */
   get disposed(): boolean {
-    if (!this._remote) return this._topW === 0;
-    this.heap._sync();
-    return kindAt(this._v.u32, this.address - L.HEADER, this.heap._s) !== L.KIND_POOL;
+    return this._topW === 0;
   }
 
   /** Returns every slab (live blocks included) to the heap; the pool cannot be used afterwards. */
   dispose(): void {
-    if (this._remote) throw new TypeError(`pool.dispose: the pool at ${hex(this.address)} belongs to another thread (Heap object); only its owner disposes it`);
     if (this._topW === 0) return;
     const heap = this.heap;
     const m = this._v.u32;
@@ -245,9 +239,6 @@ export class Pool {
 
   /** @internal Pop failed: an empty stack (grow by a slab), or a damaged entry, or a disposed pool. */
   protected _allocSlow(): number {
-    if (this._remote) {
-      throw new TypeError(`pool.alloc: the pool at ${hex(this.address)} belongs to another thread (Heap object): only its owner allocates; this thread may free its blocks`);
-    }
     if (this._topW === 0) throw new TypeError('pool.alloc: the pool was disposed');
     this.heap._sync();
     const m = this._v.u32;
@@ -334,7 +325,21 @@ export class Pool {
   /** @internal Push refused: say why (bad address, double free, damage, disposed). */
   protected _freeSlow(p: number): void {
     checkAddress('pool.free', p);
-    if (this._topW === 0 && !this._remote) throw new TypeError('pool.free: the pool was disposed');
+    if (this._topW === 0) throw new TypeError('pool.free: the pool was disposed');
+    this._checkSlot(p);
+    const m = this._v.u32;
+    if (m[p >>> 2] === ((Math.imul(p, L.GOLDEN) ^ this._salt ^ REMOTE_MARK) >>> 0)) {
+      throw new InvalidPointerError(`pool.free(${hex(p)}): double free: another thread already freed the block`, p);
+    }
+    const top = m[this._topW];
+    if (top > this._stackCap) {
+      throw new HeapCorruptionError(`pool.free(${hex(p)}): the pool at ${hex(this.address)} is damaged: its free-stack depth ${top} exceeds its capacity`, p);
+    }
+    throw new InvalidPointerError(`pool.free(${hex(p)}): double free: the block is already free`, p);
+  }
+
+  /** @internal Throws InvalidPointerError unless p is the address of a slot of this pool (free refused it, or a remote free). */
+  protected _checkSlot(p: number): void {
     // A block of a slab another thread just added may lie past this thread's views.
     if (p + 8 > this._v.u32.byteLength) this.heap._sync();
     const m = this._v.u32;
@@ -347,18 +352,6 @@ export class Pool {
     if (off < 0 || off % this.slotBytes !== 0 || off / this.slotBytes >= this._perSlab) {
       throw new InvalidPointerError(`pool.free(${hex(p)}): an interior address: blocks of this pool start every ${this.slotBytes} bytes from ${hex(s + this._first)}`, p);
     }
-    if (this._remote) {
-      this._freeRemote(p);
-      return;
-    }
-    if (m[p >>> 2] === ((Math.imul(p, L.GOLDEN) ^ this._salt ^ REMOTE_MARK) >>> 0)) {
-      throw new InvalidPointerError(`pool.free(${hex(p)}): double free: another thread already freed the block`, p);
-    }
-    const top = m[this._topW];
-    if (top > this._stackCap) {
-      throw new HeapCorruptionError(`pool.free(${hex(p)}): the pool at ${hex(this.address)} is damaged: its free-stack depth ${top} exceeds its capacity`, p);
-    }
-    throw new InvalidPointerError(`pool.free(${hex(p)}): double free: the block is already free`, p);
   }
 
   /**
@@ -483,6 +476,37 @@ function inverse(odd: number): number {
   for (let i = 0; i < 5; i++) x = Math.imul(x, 2 - Math.imul(odd, x));
   return x;
 }
+
+/**
+ * A pool attached by a thread (Heap object) that does not own it (Pool.attach): it only frees,
+ * onto the pool's remote-free list; it has no free stack of its own.
+ */
+class RemotePool extends Pool {
+  override free(p: number): void {
+    checkAddress('pool.free', p);
+    this._checkSlot(p);
+    this._freeRemote(p);
+  }
+
+  override get live(): number {
+    return this.capacity - this._v.u32[P(this.address + L.POOL_TOP)];
+  }
+
+  override get disposed(): boolean {
+    this.heap._sync();
+    return kindAt(this._v.u32, this.address - L.HEADER, this.heap._s) !== L.KIND_POOL;
+  }
+
+  override dispose(): void {
+    throw new TypeError(`pool.dispose: the pool at ${hex(this.address)} belongs to another thread (Heap object); only its owner disposes it`);
+  }
+
+  protected override _allocSlow(): number {
+    throw new TypeError(`pool.alloc: the pool at ${hex(this.address)} belongs to another thread (Heap object): only its owner allocates; this thread may free its blocks`);
+  }
+}
+
+disposable(RemotePool); // its [Symbol.dispose] throws as its dispose() does
 
 /** What is wrong with the pool whose header is at `p`, for heap.check(); null when it is sound. */
 export function poolFault(m: Uint32Array, p: number, secret: number, isBlock: (addr: number, kind: number) => boolean, debug = false): string | null {
